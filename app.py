@@ -1,0 +1,19 @@
+"""Autograd Lab: the home page (entry script). Pages live in pages/."""
+
+import streamlit as st
+
+from core.devices import environment
+from ui.page import lab_pages, setup
+
+page = setup("nav.home", icon=":material/home:")
+st.title(page.t("app.title"))
+st.markdown(f"**{page.t('app.tagline')}**")
+st.markdown(page.t("home.intro"))
+
+st.subheader(page.t("home.labs"))
+for path, key, icon in lab_pages()[1:]:
+    lab = key.split(".", 1)[1]
+    st.page_link(path, label=f"{page.t(key)}: {page.t(f'home.lab.{lab}')}", icon=icon)
+
+with st.expander(page.t("home.env"), expanded=False):
+    st.table({k: [v] for k, v in environment().items()})

@@ -1,0 +1,1 @@
+"""Per-lab translation tables, merged by core.i18n."""

@@ -1,0 +1,131 @@
+"""Real-browser tests: one headless Streamlit server and one Chromium per session.
+
+Under CI (CI=true) a missing Chromium or Playwright is a failure, never a skip.
+Screenshots are saved under tests/browser/artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _missing(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser tests must run under CI: {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start ``streamlit run app.py`` headless on ``port`` and wait until it is healthy."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().decode().strip() == "ok":
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit server did not become healthy in 60 s")
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """Base URL of a headless app server started for this test session."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed")
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        _missing(f"no Chromium at {CHROMIUM}")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (1400x1000) with console errors collected in ``page.console_errors``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("pageerror", lambda exc: tab.console_errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+def wait_idle(tab, timeout_ms: int = 60_000) -> None:
+    """Wait until the Streamlit script has finished running."""
+    tab.wait_for_timeout(300)
+    tab.wait_for_selector(IDLE, timeout=timeout_ms)
+
+
+def open_path(tab, base: str, path: str, timeout_ms: int = 90_000) -> None:
+    """Open ``base/path`` and wait until the app is idle."""
+    tab.goto(f"{base}/{path.lstrip('/')}", timeout=timeout_ms)
+    tab.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    wait_idle(tab, timeout_ms)
+
+
+def screenshot(tab, name: str) -> Path:
+    """Save a full-page screenshot under tests/browser/artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    out = ARTIFACTS / f"{name}.png"
+    tab.screenshot(path=str(out), full_page=True)
+    return out
+
+
+def assert_no_exception(tab) -> None:
+    assert tab.locator('[data-testid="stException"]').count() == 0, "a traceback is shown on the page"
