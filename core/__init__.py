@@ -1,0 +1,1 @@
+"""Autograd Lab core: computations and figure builders (no streamlit)."""
