@@ -1,0 +1,303 @@
+"""PyTorch autograd on a grid, against the exact SymPy derivative evaluated with NumPy."""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+import torch
+
+from core.devices import resolve_device, resolve_dtype
+from core.errors import LabError
+from core.expression import Expression, parse, tree_size
+from core.numeric import evaluate
+
+MIN_POINTS, MAX_POINTS = 2, 1_000_000
+MAX_ORDER = 3
+MAX_BOUND = 1e6  # |start|, |stop|
+MAX_EXACT_NODES = 3000  # size of the exact derivative's tree that we agree to differentiate further
+
+
+@dataclass(frozen=True, eq=False)
+class Derivative:
+    """f and its order-n derivative on a grid: autograd (``df``) and exact (``df_exact``).
+
+    Arrays are NumPy, on the CPU; ``x``, ``f`` and ``df`` are in the computing dtype,
+    ``df_exact`` in float64. ``max_abs_error`` is max |df - df_exact| over the points where both
+    are finite (NaN when there is none).
+    """
+
+    expression: Expression
+    order: int
+    device: str
+    dtype: str
+    x: np.ndarray
+    f: np.ndarray
+    df: np.ndarray
+    df_exact: np.ndarray
+    exact: sp.Expr
+    max_abs_error: float
+
+    @property
+    def exact_latex(self) -> str:
+        """LaTeX of the exact derivative."""
+        return sp.latex(self.exact)
+
+    @property
+    def abs_error(self) -> np.ndarray:
+        """|df - df_exact| in float64 (NaN where either is not finite)."""
+        df = self.df.astype(np.float64)
+        both = np.isfinite(df) & np.isfinite(self.df_exact)
+        return np.where(both, np.abs(df - self.df_exact), np.nan)
+
+    @property
+    def nonfinite(self) -> dict[str, int]:
+        """How many grid points are NaN or ±inf in f, df (autograd) and df_exact."""
+        return {
+            "f": int((~np.isfinite(self.f)).sum()),
+            "df": int((~np.isfinite(self.df)).sum()),
+            "df_exact": int((~np.isfinite(self.df_exact)).sum()),
+        }
+
+
+def _as_expression(expression: str | Expression) -> Expression:
+    if isinstance(expression, Expression):
+        return expression
+    return parse(expression)
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise LabError("err.diff_int", name=name, value=str(value)[:30], low=low, high=high)
+    if not low <= value <= high:
+        raise LabError("err.diff_range", name=name, value=value, low=low, high=f"{high:,}")
+    return int(value)
+
+
+def check_grid(start: float, stop: float, points: int) -> tuple[float, float, int]:
+    """Validate a grid request; returns (start, stop, points) as float, float, int."""
+    bounds = []
+    for name, v in (("start", start), ("stop", stop)):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
+            raise LabError("err.diff_bound", name=name, value=str(v)[:30])
+        if abs(v) > MAX_BOUND:
+            raise LabError("err.diff_bound_size", name=name, limit=f"{MAX_BOUND:.0e}")
+        bounds.append(float(v))
+    if bounds[0] >= bounds[1]:
+        raise LabError("err.diff_order_bounds", start=bounds[0], stop=bounds[1])
+    points = _check_int("points", points, MIN_POINTS, MAX_POINTS)
+    return bounds[0], bounds[1], points
+
+
+def exact_derivative(expression: str | Expression, order: int = 1) -> sp.Expr:
+    """The SymPy derivative of the given order (no simplification: it can take minutes)."""
+    expr = _as_expression(expression)
+    order = _check_int("order", order, 1, MAX_ORDER)
+    d = expr.sympy
+    for k in range(1, order + 1):
+        # one order at a time, so a derivative that explodes is stopped before the next diff
+        d = sp.diff(d, expr.symbol)
+        if tree_size(d) > MAX_EXACT_NODES:
+            raise LabError("err.diff_too_complex", order=k)
+    return d
+
+
+def autograd(expression: Expression, x: torch.Tensor, order: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """f(x) and the order-n derivative by autograd (create_graph for orders above 1).
+
+    ``y.sum()`` is differentiated: for an elementwise f that gives f'(x) at every point.
+    A part that does not depend on x (a constant) has derivative 0, not an error.
+    """
+    x = x.detach().requires_grad_(True)
+    f = expression(x)
+    g = f
+    for k in range(order):
+        if not g.requires_grad:
+            g = torch.zeros_like(x)
+            break
+        (g,) = torch.autograd.grad(g.sum(), x, create_graph=k < order - 1, allow_unused=True)
+        if g is None:
+            g = torch.zeros_like(x)
+            break
+    return f.detach(), g.detach()
+
+
+def differentiate(
+    expression: str | Expression,
+    *,
+    start: float = -10.0,
+    stop: float = 10.0,
+    points: int = 1000,
+    device: str = "cpu",
+    dtype: str = "float64",
+    order: int = 1,
+) -> Derivative:
+    """Differentiate ``expression`` by autograd on ``linspace(start, stop, points)``.
+
+    The grid is built by ``torch.linspace`` in ``dtype`` on ``device``; the exact derivative
+    of the same order is evaluated in float64 with NumPy at the same (rounded) points.
+    Non-finite values (log at x <= 0, sqrt' at 0) stay in the arrays as NaN or inf; they are
+    left out of ``max_abs_error``. Bad arguments raise ``LabError`` (a ``ValueError``).
+    """
+    expr = _as_expression(expression)
+    start, stop, points = check_grid(start, stop, points)
+    order = _check_int("order", order, 1, MAX_ORDER)
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    exact = exact_derivative(expr, order)
+
+    xt = torch.linspace(start, stop, points, dtype=dt, device=dev)
+    f, df = autograd(expr, xt, order)
+    x_np = xt.cpu().numpy()
+    df_np = df.numpy(force=True)  # force: a derivative that is identically 0 can be a ZeroTensor
+    df_exact = evaluate(exact, expr.symbol, x_np.astype(np.float64))
+    both = np.isfinite(df_np) & np.isfinite(df_exact)
+    err = float(np.max(np.abs(df_np[both].astype(np.float64) - df_exact[both]))) if both.any() else math.nan
+    return Derivative(expr, order, str(dev), dtype, x_np, f.numpy(force=True), df_np, df_exact, exact, err)
+
+
+@dataclass(frozen=True)
+class Tangent:
+    """The tangent line at x0: f(x0) and the slope by autograd and exactly."""
+
+    x0: float
+    f0: float
+    slope: float
+    slope_exact: float
+
+
+def tangent(expression: str | Expression, x0: float, *, device: str = "cpu", dtype: str = "float64") -> Tangent:
+    """f(x0) and f'(x0) by autograd at one point, and the exact slope (float64)."""
+    expr = _as_expression(expression)
+    if isinstance(x0, bool) or not isinstance(x0, numbers.Real) or not math.isfinite(x0):
+        raise LabError("err.diff_bound", name="x0", value=str(x0)[:30])
+    dev = resolve_device(device)
+    dt = resolve_dtype(dtype, dev)
+    xt = torch.tensor([float(x0)], dtype=dt, device=dev)
+    f, df = autograd(expr, xt, 1)
+    exact = evaluate(exact_derivative(expr, 1), expr.symbol, xt.cpu().double().numpy())
+    return Tangent(float(xt.item()), float(f.item()), float(df.item()), float(exact[0]))
+
+
+def central_difference(expression: str | Expression, x: np.ndarray, h: float, dtype: str = "float64") -> np.ndarray:
+    """(f(x + h) - f(x - h)) / 2h computed in ``dtype`` on the CPU (no autograd)."""
+    expr = _as_expression(expression)
+    dt = resolve_dtype(dtype, torch.device("cpu"))
+    if not (isinstance(h, numbers.Real) and math.isfinite(h) and h > 0):
+        raise LabError("err.diff_step", value=str(h)[:30])
+    with torch.no_grad():
+        xt = torch.as_tensor(np.asarray(x), dtype=dt)
+        hh = torch.tensor(h, dtype=dt)
+        d = (expr(xt + hh) - expr(xt - hh)) / (2 * hh)
+    return d.numpy()
+
+
+@dataclass(frozen=True)
+class StepSweep:
+    """Error of the central difference against h, and autograd's error, per dtype."""
+
+    h: np.ndarray
+    fd_error: dict[str, np.ndarray]
+    autograd_error: dict[str, float]
+
+
+def step_sweep(
+    expression: str | Expression,
+    *,
+    start: float = -10.0,
+    stop: float = 10.0,
+    points: int = 201,
+    steps: np.ndarray | None = None,
+    dtypes: tuple[str, ...] = ("float32", "float64"),
+) -> StepSweep:
+    """Max |error| over the grid of the central difference for each step h, per dtype.
+
+    Truncation error falls like h^2 as h shrinks, rounding error grows like eps/h: the
+    best h is near eps^(1/3), and no h reaches autograd's error, computed on the same grid.
+    """
+    expr = _as_expression(expression)
+    start, stop, points = check_grid(start, stop, min(points, 2001))
+    h = np.logspace(-16, 0, 65) if steps is None else np.asarray(steps, dtype=np.float64)
+    exact = exact_derivative(expr, 1)
+    fd_error: dict[str, np.ndarray] = {}
+    ag_error: dict[str, float] = {}
+    for name in dtypes:
+        xt = torch.linspace(start, stop, points, dtype=resolve_dtype(name, torch.device("cpu")))
+        x_np = xt.numpy()
+        ref = evaluate(exact, expr.symbol, x_np.astype(np.float64))
+        _, df = autograd(expr, xt, 1)
+        ag_error[name] = _max_error(df.numpy(force=True), ref)
+        fd_error[name] = np.array([_max_error(central_difference(expr, x_np, float(s), name), ref) for s in h])
+    return StepSweep(h, fd_error, ag_error)
+
+
+def _max_error(approx: np.ndarray, ref: np.ndarray) -> float:
+    both = np.isfinite(approx) & np.isfinite(ref)
+    if not both.any():
+        return math.nan
+    return float(np.max(np.abs(approx[both].astype(np.float64) - ref[both])))
+
+
+def torch_code(expr: Expression, *, start: float, stop: float, points: int, device: str, dtype: str, order: int) -> str:
+    """The PyTorch program that computes what ``differentiate`` computes, for the page."""
+    lines = [
+        "import math",
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        f'x = torch.linspace({start!r}, {stop!r}, {points}, dtype=torch.{dtype}, device="{device}")',
+        "x.requires_grad_(True)",
+        f"y = {expr.code}",
+    ]
+    if order == 1:
+        lines.append("y.sum().backward()  # f is elementwise: d(sum y)/dx_i = f'(x_i)")
+        lines.append("dy = x.grad")
+    else:
+        lines.append("g = y")
+        lines.append(f"for k in range({order}):  # create_graph keeps the graph of each derivative")
+        lines.append(f"    (g,) = torch.autograd.grad(g.sum(), x, create_graph=k < {order - 1})")
+        lines.append("dy = g")
+    return "\n".join(lines)
+
+
+# The page's catalogue: the notebook's two examples first, then kinks, domains and activations.
+PRESETS: tuple[str, ...] = (
+    "sin(x)",
+    "sigmoid(x)",
+    "x**2*sin(x)",
+    "exp(-x**2/2)",
+    "tanh(x)",
+    "relu(x)",
+    "abs(x)",
+    "softplus(x)",
+    "gelu(x)",
+    "silu(x)",
+    "sqrt(x)",
+    "log(x)",
+    "x*sqrt(x)",
+    "x**1.5",
+    "atan(x)",
+    "log1p(exp(x))",
+)
+MAX_CSV_ROWS = 100_000
+
+
+def to_csv(result: Derivative, max_rows: int = MAX_CSV_ROWS) -> tuple[bytes, int]:
+    """CSV of x, f, df, df_exact (every ``stride``-th point when the grid is larger).
+
+    Returns the bytes and the stride. Values are written with 17 significant digits, so a
+    float64 reads back exactly; NaN and inf are written as ``nan`` and ``inf``.
+    """
+    stride = max(1, -(-result.x.size // max_rows))
+    cols = [result.x[::stride], result.f[::stride], result.df[::stride], result.df_exact[::stride]]
+    table = np.column_stack([np.asarray(c, dtype=np.float64) for c in cols])
+    buf = io.StringIO()
+    np.savetxt(buf, table, delimiter=",", fmt="%.17g", header="x,f,df_autograd,df_exact", comments="")
+    return buf.getvalue().encode(), stride

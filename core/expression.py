@@ -1,0 +1,328 @@
+"""Safe expressions in one variable: parsed with ``ast`` against an allowlist, never executed.
+
+The text is parsed by ``ast.parse(mode="eval")``; the tree is checked node by node and walked
+once to build three things that must agree: a torch function (for autograd), a SymPy expression
+(the exact reference, its LaTeX) and the equivalent PyTorch source code. Constant
+sub-expressions are folded in floats first, so ``9**9**9``, ``exp(1000)`` and ``1/0`` are
+rejected in microseconds instead of reaching SymPy's exact arithmetic.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+import torch
+
+from core.errors import ExpressionError
+from core.functions import CATALOGUE
+
+MAX_LENGTH = 200  # characters
+MAX_NODES = 120  # ast nodes
+MAX_DEPTH = 24  # nesting of operations and calls
+MAX_LITERAL = 1e6  # largest number literal
+MAX_CONSTANT = 1e12  # largest folded constant
+MAX_EXPONENT = 64  # largest constant exponent
+MAX_SYMPY_NODES = 600  # size of the SymPy tree once shared sub-trees are counted each time
+CONSTANTS = {"pi": (math.pi, sp.pi, "math.pi"), "e": (math.e, sp.E, "math.e")}
+VARIABLES = ("x", "u")
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+# precedence for printing code: higher binds tighter
+_PREC = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4, "atom": 5}
+_OPERATOR_HINTS = {
+    ast.BitXor: "^",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+}
+
+TorchFn = Callable[[torch.Tensor], "torch.Tensor | float"]
+
+
+@dataclass(frozen=True)
+class _Built:
+    """A checked sub-tree in its three forms; ``value`` is set when it is a constant."""
+
+    torch_fn: TorchFn
+    sym: sp.Expr
+    code: str
+    prec: int
+    value: float | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A safely parsed expression in one variable.
+
+    Call it on a torch tensor of any device and dtype to get f(tensor), differentiable by
+    autograd. ``sympy`` is the exact SymPy form (the reference), ``latex`` its LaTeX, and
+    ``code`` the same computation written in PyTorch.
+    """
+
+    text: str
+    variable: str
+    sympy: sp.Expr
+    symbol: sp.Symbol
+    code: str
+    _fn: TorchFn
+
+    def __call__(self, t: torch.Tensor) -> torch.Tensor:
+        out = self._fn(t)
+        if not isinstance(out, torch.Tensor):  # a constant expression
+            out = torch.full_like(t, float(out))
+        return out
+
+    @property
+    def latex(self) -> str:
+        return sp.latex(self.sympy)
+
+    @property
+    def is_constant(self) -> bool:
+        return self.symbol not in self.sympy.free_symbols
+
+    def __repr__(self) -> str:
+        return f"Expression({self.text!r})"
+
+
+def parse(text: str, variable: str = "x") -> Expression:
+    """Parse ``text`` (an expression in ``variable``) without executing it.
+
+    Allowed: numbers, the variable, ``pi``, ``e``, ``+ - * / **``, unary minus and plus,
+    and one-argument calls of the catalogue (``core.functions.CATALOGUE``). Anything else,
+    and any text beyond the size limits, raises ``ExpressionError`` saying what and where.
+    """
+    if variable not in VARIABLES:
+        raise ValueError(f"variable must be one of {VARIABLES}")
+    if not isinstance(text, str):
+        raise ExpressionError("err.expr_type")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError("err.expr_length", length=len(text), limit=MAX_LENGTH)
+    stripped = " ".join(text.split())
+    if not stripped:
+        raise ExpressionError("err.expr_empty")
+    try:
+        tree = ast.parse(stripped, mode="eval")
+    except SyntaxError as exc:
+        raise ExpressionError("err.expr_syntax", col=exc.offset or 1) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ExpressionError("err.expr_too_deep", limit=MAX_DEPTH) from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise ExpressionError("err.expr_nodes", nodes=nodes, limit=MAX_NODES)
+    symbol = sp.Symbol(variable, real=True)
+    built = _Builder(variable, symbol).build(tree.body, depth=0)
+    if tree_size(built.sym) > MAX_SYMPY_NODES:  # e.g. gelu(gelu(...)) doubles at each level
+        raise ExpressionError("err.expr_expanded", limit=MAX_SYMPY_NODES)
+    return Expression(stripped, variable, built.sym, symbol, built.code, built.torch_fn)
+
+
+def tree_size(expr: sp.Basic) -> int:
+    """Nodes of ``expr`` as a tree (a shared sub-tree counts every time it appears).
+
+    Computed on the DAG with a memo, so it is cheap even when the tree is huge.
+    """
+    memo: dict[int, int] = {}
+
+    def size(node: sp.Basic) -> int:
+        key = id(node)
+        if key not in memo:
+            memo[key] = 1 + sum(size(a) for a in node.args)
+        return memo[key]
+
+    return size(expr)
+
+
+def _checked_constant(value: float | complex, col: int) -> float:
+    if isinstance(value, complex) or not math.isfinite(value) or abs(value) > MAX_CONSTANT:
+        raise ExpressionError("err.expr_constant", col=col, limit=f"{MAX_CONSTANT:.0e}")
+    return float(value)
+
+
+class _Builder:
+    """Walks a parsed tree, checking every node against the allowlist."""
+
+    def __init__(self, variable: str, symbol: sp.Symbol) -> None:
+        self.variable = variable
+        self.symbol = symbol
+
+    def build(self, node: ast.AST, depth: int) -> _Built:
+        if depth > MAX_DEPTH:
+            raise ExpressionError("err.expr_too_deep", limit=MAX_DEPTH)
+        col = getattr(node, "col_offset", 0) + 1
+        if isinstance(node, ast.Constant):
+            return self._number(node, col)
+        if isinstance(node, ast.Name):
+            return self._name(node, col)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return self._unary(node, depth)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
+            return self._binop(node, depth, col)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
+            raise ExpressionError("err.expr_caret", col=col)
+        if isinstance(node, ast.BinOp):
+            raise ExpressionError("err.expr_operator", col=col, op=_OPERATOR_HINTS.get(type(node.op), "?"))
+        if isinstance(node, ast.Call):
+            return self._call(node, depth, col)
+        raise ExpressionError("err.expr_node", col=col, what=_describe(node))
+
+    def _number(self, node: ast.Constant, col: int) -> _Built:
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ExpressionError("err.expr_node", col=col, what=_describe(node))
+        if not math.isfinite(v) or abs(v) > MAX_LITERAL:
+            raise ExpressionError("err.expr_literal", col=col, limit=f"{MAX_LITERAL:.0e}")
+        f = float(v)
+        sym = sp.Integer(v) if isinstance(v, int) else sp.Float(repr(f))
+        return _Built(lambda t: f, sym, repr(v), _PREC["atom"], f)
+
+    def _name(self, node: ast.Name, col: int) -> _Built:
+        if node.id == self.variable:
+            return _Built(lambda t: t, self.symbol, self.variable, _PREC["atom"])
+        if node.id in CONSTANTS:
+            f, sym, code = CONSTANTS[node.id]
+            return _Built(lambda t: f, sym, code, _PREC["atom"], f)
+        if node.id in CATALOGUE:
+            raise ExpressionError("err.expr_call_needed", col=col, name=node.id)
+        raise ExpressionError("err.expr_name", col=col, name=node.id[:20], variable=self.variable)
+
+    def _unary(self, node: ast.UnaryOp, depth: int) -> _Built:
+        inner = self.build(node.operand, depth + 1)
+        if isinstance(node.op, ast.UAdd):
+            return inner
+        if inner.value is not None:
+            f = -inner.value
+            return _Built(lambda t: f, -inner.sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+        fn = inner.torch_fn
+        code = _wrap(inner, _PREC["neg"])
+        return _Built(lambda t: -fn(t), -inner.sym, f"-{code}", _PREC["neg"])
+
+    def _binop(self, node: ast.BinOp, depth: int, col: int) -> _Built:
+        op = _BINOPS[type(node.op)]
+        left = self.build(node.left, depth + 1)
+        right = self.build(node.right, depth + 1)
+        if op == "**" and right.value is not None and abs(right.value) > MAX_EXPONENT:
+            raise ExpressionError("err.expr_exponent", col=col, limit=MAX_EXPONENT)
+        if left.value is not None and right.value is not None:
+            # fold in floats before SymPy sees it: SymPy's exact arithmetic has no bound
+            f = _checked_constant(_fold(op, left.value, right.value), col)
+            sym = _sym_op(op, left.sym, right.sym)
+            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+        sym = _sym_op(op, left.sym, right.sym)
+        lf, rf = left.torch_fn, right.torch_fn
+        fn = _TORCH_OPS[op](lf, rf)
+        prec = _PREC[op]
+        # ** is right-associative: its left operand needs parentheses at equal precedence
+        lcode = _wrap(left, prec + 1 if op == "**" else prec)
+        rcode = _wrap(right, prec if op == "**" else prec + (op in "-/"))
+        return _Built(fn, sym, f"{lcode} {op} {rcode}", prec)
+
+    def _call(self, node: ast.Call, depth: int, col: int) -> _Built:
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError("err.expr_node", col=col, what=_describe(node.func))
+        name = node.func.id
+        entry = CATALOGUE.get(name)
+        if entry is None:
+            raise ExpressionError("err.expr_function", col=col, name=name[:20], allowed=", ".join(CATALOGUE))
+        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+            raise ExpressionError("err.expr_arity", col=col, name=name)
+        arg = self.build(node.args[0], depth + 1)
+        if arg.value is not None:
+            try:
+                raw = entry.float_fn(arg.value)
+            except (OverflowError, ValueError, ZeroDivisionError):
+                raw = math.nan
+            f = _checked_constant(raw, col)
+            sym = entry.sympy_fn(arg.sym)
+            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+        sym = entry.sympy_fn(arg.sym)
+        inner, torch_fn = arg.torch_fn, entry.torch_fn
+        return _Built(lambda t: torch_fn(inner(t)), sym, f"{entry.code}({arg.code})", _PREC["atom"])
+
+
+def _wrap(b: _Built, prec: int) -> str:
+    return f"({b.code})" if b.prec < prec else b.code
+
+
+def _fold(op: str, a: float, b: float) -> float | complex:
+    try:
+        if op == "+":
+            return a + b
+        if op == "-":
+            return a - b
+        if op == "*":
+            return a * b
+        if op == "/":
+            return a / b
+        return a**b  # bounded: |b| <= MAX_EXPONENT and |a| <= MAX_CONSTANT
+    except (OverflowError, ZeroDivisionError):
+        return math.inf
+
+
+def _sym_op(op: str, a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if op == "/":
+        return a / b
+    return a**b
+
+
+def _torch_pow(lf: TorchFn, rf: TorchFn) -> TorchFn:
+    def fn(t: torch.Tensor) -> torch.Tensor:
+        base, exponent = lf(t), rf(t)
+        if not isinstance(base, torch.Tensor):  # constant ** tensor, e.g. 2**x
+            return torch.pow(torch.as_tensor(base, dtype=t.dtype, device=t.device), exponent)
+        return base**exponent
+
+    return fn
+
+
+_TORCH_OPS: dict[str, Callable[[TorchFn, TorchFn], TorchFn]] = {
+    "+": lambda lf, rf: lambda t: lf(t) + rf(t),
+    "-": lambda lf, rf: lambda t: lf(t) - rf(t),
+    "*": lambda lf, rf: lambda t: lf(t) * rf(t),
+    "/": lambda lf, rf: lambda t: lf(t) / rf(t),
+    "**": _torch_pow,
+}
+
+_DESCRIPTIONS = {
+    ast.Attribute: "attribute access (.)",
+    ast.Subscript: "indexing ([])",
+    ast.Lambda: "lambda",
+    ast.Compare: "comparison",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "if/else",
+    ast.NamedExpr: ":=",
+    ast.JoinedStr: "f-string",
+    ast.Tuple: "tuple",
+    ast.List: "list",
+    ast.Dict: "dict",
+    ast.Set: "set",
+    ast.ListComp: "comprehension",
+    ast.SetComp: "comprehension",
+    ast.DictComp: "comprehension",
+    ast.GeneratorExp: "generator",
+    ast.Starred: "*",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+}
+
+
+def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant):
+        return type(node.value).__name__
+    if isinstance(node, ast.UnaryOp):
+        return {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), "?")
+    return _DESCRIPTIONS.get(type(node), type(node).__name__)

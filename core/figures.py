@@ -1,0 +1,104 @@
+"""Figures of the Derivatives page (pure functions of core results)."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from core.decimate import DEFAULT_POINTS, decimate
+from core.derivatives import Derivative, StepSweep, Tangent
+from core.i18n import tr
+from core.plotting import COLORS, compact, scatter, style
+
+
+def derivative_figure(
+    result: Derivative,
+    *,
+    lang: str = "pt",
+    tangent: Tangent | None = None,
+    fd: np.ndarray | None = None,
+    fd_h: float | None = None,
+    presentation: bool = False,
+    max_points: int = DEFAULT_POINTS,
+) -> go.Figure:
+    """f, autograd's derivative, the exact one (dashed) and, below, |error| on a log scale.
+
+    Every trace is decimated to ``max_points`` (peaks and NaN gaps kept); the grid itself
+    can hold a million points.
+    """
+    n = result.x.size
+    trace = scatter(n)
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
+    order = result.order
+    primes = "'" * order
+    series = [
+        ("f", result.f, tr("deriv.trace_f", lang), COLORS["f"], None),
+        ("autograd", result.df, tr("deriv.trace_autograd", lang, primes=primes), COLORS["autograd"], None),
+        ("exact", result.df_exact, tr("deriv.trace_exact", lang, primes=primes), COLORS["exact"], "dash"),
+    ]
+    for name, y, label, color, dash in series:
+        xd, yd = decimate(result.x, y, max_points)
+        fig.add_trace(
+            trace(x=compact(xd), y=compact(yd), name=label, mode="lines", line={"color": color, "dash": dash}, legendgroup=name),
+            row=1, col=1,
+        )
+    if fd is not None:
+        xd, yd = decimate(result.x, fd, max_points)
+        fig.add_trace(
+            trace(x=compact(xd), y=compact(yd), name=tr("deriv.trace_fd", lang, h=f"{fd_h:.1e}"), mode="lines",
+                  line={"color": COLORS["fd"], "dash": "dot"}),
+            row=1, col=1,
+        )
+    if tangent is not None:
+        for t in tangent_traces(tangent, float(result.x[-1] - result.x[0]), lang=lang, presentation=presentation):
+            fig.add_trace(t, row=1, col=1)
+    err = result.abs_error
+    # a log axis cannot show 0: exact agreement is drawn at the bottom of the panel instead
+    floor = np.finfo(np.float64).tiny
+    xd, yd = decimate(result.x, np.where(err == 0, floor, err), max_points)
+    fig.add_trace(
+        trace(x=compact(xd), y=yd, name=tr("deriv.trace_error", lang), mode="lines", line={"color": COLORS["error"]}),
+        row=2, col=1,
+    )
+    positive = err[np.isfinite(err) & (err > 0)]
+    lo = np.log10(positive.min()) - 0.5 if positive.size else -17
+    hi = np.log10(positive.max()) + 0.5 if positive.size else -15
+    fig.update_yaxes(type="log", range=[max(lo, -20), max(hi, lo + 1)], title_text=tr("deriv.axis_error", lang), row=2, col=1)
+    fig.update_yaxes(title_text=tr("deriv.axis_value", lang), row=1, col=1)
+    fig.update_xaxes(title_text="x", row=2, col=1)
+    return style(fig, presentation, height=640)
+
+
+def step_sweep_figure(sweep: StepSweep, *, lang: str = "pt", presentation: bool = False) -> go.Figure:
+    """Central-difference error against h (log-log) per dtype, with autograd's error as a line."""
+    fig = go.Figure()
+    palette = {"float32": COLORS["autograd"], "float64": COLORS["f"]}
+    for name, err in sweep.fd_error.items():
+        color = palette.get(name, COLORS["fd"])
+        fig.add_trace(go.Scatter(x=sweep.h, y=np.where(err > 0, err, np.nan), mode="lines+markers",
+                                 name=tr("deriv.sweep_fd", lang, dtype=name), line={"color": color}))
+        ag = sweep.autograd_error[name]
+        # a log axis cannot draw 0: show autograd's exact agreement at float64's smallest step
+        level = ag if ag > 0 else float(np.finfo(np.float64).eps) * 1e-2
+        fig.add_trace(go.Scatter(x=[sweep.h[0], sweep.h[-1]], y=[level, level], mode="lines",
+                                 name=tr("deriv.sweep_autograd", lang, dtype=name, err=f"{ag:.1e}"),
+                                 line={"color": color, "dash": "dash"}))
+    fig.update_xaxes(type="log", title_text=tr("deriv.sweep_h", lang))
+    fig.update_yaxes(type="log", title_text=tr("deriv.sweep_error", lang))
+    return style(fig, presentation, height=420)
+
+
+def tangent_traces(tangent: Tangent, width: float, *, lang: str = "pt", presentation: bool = False) -> list[go.Scatter]:
+    """The tangent segment (a quarter of ``width`` long) and its point; none if f or f' is not finite."""
+    if not (np.isfinite(tangent.slope) and np.isfinite(tangent.f0)):
+        return []
+    span = width / 8
+    tx = np.array([tangent.x0 - span, tangent.x0 + span])
+    label = tr("deriv.trace_tangent", lang, x0=f"{tangent.x0:.3g}", slope=f"{tangent.slope:.6g}")
+    return [
+        go.Scatter(x=tx, y=tangent.f0 + tangent.slope * (tx - tangent.x0), mode="lines", name=label,
+                   line={"color": COLORS["tangent"], "width": 5 if presentation else 3}),
+        go.Scatter(x=[tangent.x0], y=[tangent.f0], mode="markers", showlegend=False,
+                   marker={"color": COLORS["tangent"], "size": 14 if presentation else 10}),
+    ]

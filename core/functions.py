@@ -1,0 +1,109 @@
+"""The catalogue of functions an expression may call, in three matching forms.
+
+Each entry gives the torch function (what autograd differentiates), the SymPy form (the exact
+reference) and a float version used to fold constants. Where PyTorch has a documented
+convention at a kink, the SymPy form follows it:
+- relu'(0) = 0 in torch; SymPy's Heaviside(0) is 1/2, so relu's derivative is Heaviside(x, 0).
+- abs'(0) = sign(0) = 0 in torch and in SymPy (x is real).
+- softplus in torch returns x itself above x = 20 (its ``threshold``); the reference is the exact
+  log(1 + e^x), and the difference (below 2e-9) is within the tests' tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sympy as sp
+import torch
+import torch.nn.functional as F
+
+
+class relu(sp.Function):  # noqa: N801 - SymPy prints the class name
+    """max(x, 0) with torch's convention relu'(0) = 0."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Heaviside(self.args[0], 0)
+
+    def _latex(self, printer) -> str:
+        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
+
+
+class sigmoid(sp.Function):  # noqa: N801
+    """The logistic 1 / (1 + e^-x); its derivative is s (1 - s)."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _latex(self, printer) -> str:
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
+
+
+class softplus(sp.Function):  # noqa: N801
+    """log(1 + e^x); its derivative is the logistic."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sigmoid(self.args[0])
+
+    def _latex(self, printer) -> str:
+        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
+
+
+def _sigmoid_float(v: float) -> float:
+    # written so that neither branch overflows
+    if v >= 0:
+        return 1.0 / (1.0 + math.exp(-v))
+    z = math.exp(v)
+    return z / (1.0 + z)
+
+
+def _softplus_float(v: float) -> float:
+    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+
+
+def _gelu_float(v: float) -> float:
+    return 0.5 * v * (1.0 + math.erf(v / math.sqrt(2.0)))
+
+
+@dataclass(frozen=True)
+class CatalogueFunction:
+    """One function of the catalogue, in torch, SymPy and plain float form."""
+
+    name: str
+    torch_fn: Callable[[torch.Tensor], torch.Tensor]
+    sympy_fn: Callable[[sp.Expr], sp.Expr]
+    float_fn: Callable[[float], float]
+    code: str  # the PyTorch spelling, for the "equivalent code" panel
+
+
+_SQRT2 = sp.sqrt(2)
+
+CATALOGUE: dict[str, CatalogueFunction] = {
+    f.name: f
+    for f in (
+        CatalogueFunction("sin", torch.sin, sp.sin, math.sin, "torch.sin"),
+        CatalogueFunction("cos", torch.cos, sp.cos, math.cos, "torch.cos"),
+        CatalogueFunction("tan", torch.tan, sp.tan, math.tan, "torch.tan"),
+        CatalogueFunction("exp", torch.exp, sp.exp, math.exp, "torch.exp"),
+        CatalogueFunction("log", torch.log, sp.log, math.log, "torch.log"),
+        CatalogueFunction("log1p", torch.log1p, lambda a: sp.log(1 + a), math.log1p, "torch.log1p"),
+        CatalogueFunction("sqrt", torch.sqrt, sp.sqrt, math.sqrt, "torch.sqrt"),
+        CatalogueFunction("sinh", torch.sinh, sp.sinh, math.sinh, "torch.sinh"),
+        CatalogueFunction("cosh", torch.cosh, sp.cosh, math.cosh, "torch.cosh"),
+        CatalogueFunction("tanh", torch.tanh, sp.tanh, math.tanh, "torch.tanh"),
+        CatalogueFunction("atan", torch.atan, sp.atan, math.atan, "torch.atan"),
+        CatalogueFunction("erf", torch.erf, sp.erf, math.erf, "torch.erf"),
+        CatalogueFunction("abs", torch.abs, sp.Abs, abs, "torch.abs"),
+        CatalogueFunction("sigmoid", torch.sigmoid, sigmoid, _sigmoid_float, "torch.sigmoid"),
+        CatalogueFunction("relu", torch.relu, relu, lambda v: max(v, 0.0), "torch.relu"),
+        CatalogueFunction("softplus", F.softplus, softplus, _softplus_float, "F.softplus"),
+        CatalogueFunction(
+            "gelu", F.gelu, lambda a: a * (1 + sp.erf(a / _SQRT2)) / 2, _gelu_float, "F.gelu"
+        ),
+        CatalogueFunction(
+            "silu", F.silu, lambda a: a * sigmoid(a), lambda v: v * _sigmoid_float(v), "F.silu"
+        ),
+    )
+}

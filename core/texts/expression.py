@@ -1,0 +1,66 @@
+"""Messages of the expression parser (core.expression)."""
+
+TEXTS = {
+    "err.expr_type": ("A expressão deve ser um texto.", "The expression must be text."),
+    "err.expr_empty": ("Digite uma expressão, por exemplo x**2*sin(x).", "Type an expression, for example x**2*sin(x)."),
+    "err.expr_length": (
+        "Expressão longa demais: {length} caracteres (máximo {limit}).",
+        "Expression too long: {length} characters (at most {limit}).",
+    ),
+    "err.expr_syntax": (
+        "Erro de sintaxe perto da coluna {col}. Use a sintaxe do Python: 2*x (não 2x), x**2, sin(x).",
+        "Syntax error near column {col}. Use Python syntax: 2*x (not 2x), x**2, sin(x).",
+    ),
+    "err.expr_too_deep": (
+        "Expressão aninhada demais (profundidade máxima {limit}).",
+        "Expression nested too deeply (maximum depth {limit}).",
+    ),
+    "err.expr_nodes": (
+        "Expressão grande demais: {nodes} elementos (máximo {limit}).",
+        "Expression too large: {nodes} elements (at most {limit}).",
+    ),
+    "err.expr_node": (
+        "Coluna {col}: '{what}' não é permitido. Use números, a variável, pi, e, + - * / ** e funções do catálogo.",
+        "Column {col}: '{what}' is not allowed. Use numbers, the variable, pi, e, + - * / ** and catalogue functions.",
+    ),
+    "err.expr_operator": (
+        "Coluna {col}: o operador {op} não é permitido. Permitidos: + - * / **.",
+        "Column {col}: operator {op} is not allowed. Allowed: + - * / **.",
+    ),
+    "err.expr_caret": (
+        "Coluna {col}: em Python ^ não é potência; escreva x**2.",
+        "Column {col}: in Python ^ is not a power; write x**2.",
+    ),
+    "err.expr_name": (
+        "Coluna {col}: nome desconhecido '{name}'. A variável é '{variable}'; constantes: pi, e.",
+        "Column {col}: unknown name '{name}'. The variable is '{variable}'; constants: pi, e.",
+    ),
+    "err.expr_call_needed": (
+        "Coluna {col}: '{name}' é uma função; escreva {name}(...).",
+        "Column {col}: '{name}' is a function; write {name}(...).",
+    ),
+    "err.expr_function": (
+        "Coluna {col}: função desconhecida '{name}'. Catálogo: {allowed}.",
+        "Column {col}: unknown function '{name}'. Catalogue: {allowed}.",
+    ),
+    "err.expr_arity": (
+        "Coluna {col}: {name} recebe exatamente um argumento, sem nomes (ex.: {name}(x)).",
+        "Column {col}: {name} takes exactly one argument, without names (e.g. {name}(x)).",
+    ),
+    "err.expr_expanded": (
+        "Expressão complexa demais depois de expandida (mais de {limit} nós); use menos funções aninhadas.",
+        "Expression too complex once expanded (over {limit} nodes); nest fewer functions.",
+    ),
+    "err.expr_literal": (
+        "Coluna {col}: número grande demais (máximo {limit} em valor absoluto).",
+        "Column {col}: number too large (at most {limit} in absolute value).",
+    ),
+    "err.expr_exponent": (
+        "Coluna {col}: expoente constante grande demais (máximo {limit} em valor absoluto).",
+        "Column {col}: constant exponent too large (at most {limit} in absolute value).",
+    ),
+    "err.expr_constant": (
+        "Coluna {col}: esta parte constante não dá um número real finito de até {limit} (ex.: 1/0, exp(1000), log(-1)).",
+        "Column {col}: this constant part is not a finite real number up to {limit} (e.g. 1/0, exp(1000), log(-1)).",
+    ),
+}

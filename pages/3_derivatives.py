@@ -1,0 +1,138 @@
+"""Derivatives: PyTorch autograd on a grid against the exact SymPy derivative."""
+
+import numpy as np
+import streamlit as st
+
+from core.derivatives import (
+    MAX_BOUND,
+    MAX_ORDER,
+    MAX_POINTS,
+    MIN_POINTS,
+    PRESETS,
+    central_difference,
+    differentiate,
+    step_sweep,
+    tangent,
+    to_csv,
+    torch_code,
+)
+from core.devices import available_devices
+from core.errors import LabError
+from core.expression import MAX_LENGTH
+from core.figures import derivative_figure, step_sweep_figure, tangent_traces
+from core.functions import CATALOGUE
+from ui.page import setup
+
+page = setup("nav.derivatives", icon=":material/show_chart:")
+t = page.t
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def compute(text, start, stop, points, device, dtype, order, fd_h, lang, presentation):
+    """Everything the page shows that depends on the grid; only small objects are cached."""
+    result = differentiate(text, start=start, stop=stop, points=points, device=device, dtype=dtype, order=order)
+    fd = central_difference(result.expression, result.x, fd_h, dtype) if fd_h and order == 1 else None
+    fig = derivative_figure(result, lang=lang, fd=fd, fd_h=fd_h, presentation=presentation)
+    summary = {
+        "latex_f": result.expression.latex,
+        "latex_df": result.exact_latex,
+        "max_abs_error": result.max_abs_error,
+        "nonfinite": result.nonfinite,
+        "code": torch_code(result.expression, start=start, stop=stop, points=points, device=device, dtype=dtype, order=order),
+    }
+    return fig, summary
+
+
+@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+def sweep(text, start, stop, lang, presentation):
+    return step_sweep_figure(step_sweep(text, start=start, stop=stop), lang=lang, presentation=presentation)
+
+
+def _use_preset() -> None:
+    choice = st.session_state.get("deriv_preset")
+    if choice in PRESETS:
+        st.session_state["deriv_expr"] = choice
+
+
+st.title(t("deriv.title"))
+st.markdown(t("deriv.intro"))
+
+c1, c2 = st.columns([1, 2])
+c1.selectbox(t("deriv.preset"), PRESETS, key="deriv_preset", on_change=_use_preset)
+text = c2.text_input(
+    t("deriv.expr"), value="sin(x)", max_chars=MAX_LENGTH, key="deriv_expr",
+    help=t("deriv.expr_help", functions=", ".join(CATALOGUE)), bind="query-params",
+)
+c1, c2, c3, c4, c5 = st.columns(5)
+start = c1.number_input(t("deriv.start"), -MAX_BOUND, MAX_BOUND, -10.0, key="deriv_start", bind="query-params")
+stop = c2.number_input(t("deriv.stop"), -MAX_BOUND, MAX_BOUND, 10.0, key="deriv_stop", bind="query-params")
+points = c3.number_input(t("deriv.points"), MIN_POINTS, MAX_POINTS, 1000, step=1000, key="deriv_points", bind="query-params")
+devices = available_devices()
+device = c4.selectbox(t("common.device"), devices, key="deriv_device", bind="query-params")
+dtype = c5.selectbox(t("common.dtype"), ["float64", "float32"], key="deriv_dtype", bind="query-params")
+order = st.segmented_control(
+    t("deriv.order"), list(range(1, MAX_ORDER + 1)), default=1, key="deriv_order", bind="query-params"
+) or 1
+
+c1, c2 = st.columns([1, 1])
+x0 = c1.slider(t("deriv.x0"), float(min(start, stop)), float(max(start, stop)) if stop != start else float(start) + 1.0,
+               float(np.clip(0.0, min(start, stop), max(start, stop))), key="deriv_x0")
+use_fd = c2.toggle(t("deriv.fd"), key="deriv_fd")
+fd_h = None
+if use_fd:
+    exps = [k / 2 for k in range(-32, 1)]
+    k = c2.select_slider(t("deriv.fd_h"), exps, value=-4.0, format_func=lambda e: f"1e{e:g}", key="deriv_fd_h")
+    fd_h = float(10.0**k)
+    if order != 1:
+        c2.info(t("deriv.fd_order"))
+
+try:
+    fig, summary = compute(text, float(start), float(stop), int(points), device, dtype, int(order), fd_h, page.lang, page.presentation)
+    tan = tangent(text, float(x0), device=device, dtype=dtype)
+except LabError as err:
+    page.error(err)
+    st.stop()
+
+c1, c2 = st.columns(2)
+c1.caption(t("deriv.latex_f"))
+c1.latex(f"f(x) = {summary['latex_f']}")
+c2.caption(t("deriv.latex_df"))
+c2.latex(f"f^{{({int(order)})}}(x) = {summary['latex_df']}")
+
+m1, m2, m3 = st.columns(3)
+err = summary["max_abs_error"]
+m1.metric(t("deriv.max_error"), "—" if np.isnan(err) else f"{err:.3e}", help=t("deriv.max_error_help"))
+m2.metric(t("deriv.slope"), f"{tan.slope:.10g}")
+m3.metric(t("deriv.slope_exact"), f"{tan.slope_exact:.10g}")
+
+bad = summary["nonfinite"]
+if any(bad.values()):
+    st.warning(t("deriv.nonfinite", count=max(bad.values()), points=int(points), f=bad["f"], df=bad["df"], exact=bad["df_exact"]),
+               icon=":material/warning:")
+if np.isnan(err):
+    st.info(t("deriv.no_common"))
+
+for trace in tangent_traces(tan, float(stop) - float(start), lang=page.lang, presentation=page.presentation):
+    fig.add_trace(trace, row=1, col=1)
+st.plotly_chart(fig, width="stretch", key="deriv_chart")
+st.caption(t("deriv.conventions"))
+
+with st.expander(t("common.code")):
+    st.code(summary["code"], language="python")
+
+
+def _csv() -> bytes:
+    result = differentiate(text, start=float(start), stop=float(stop), points=int(points), device=device, dtype=dtype, order=int(order))
+    return to_csv(result)[0]
+
+
+st.download_button(t("common.download_csv"), _csv, file_name="derivative.csv", mime="text/csv", key="deriv_csv",
+                   on_click="ignore", icon=":material/download:")
+
+with st.expander(t("deriv.why"), expanded=use_fd):
+    st.markdown(t("deriv.why_text"))
+    if use_fd:
+        try:
+            st.plotly_chart(sweep(text, float(start), float(stop), page.lang, page.presentation), width="stretch", key="deriv_sweep")
+        except LabError as err:
+            page.error(err)
