@@ -54,17 +54,23 @@ def derivative_figure(
         for t in tangent_traces(tangent, float(result.x[-1] - result.x[0]), lang=lang, presentation=presentation):
             fig.add_trace(t, row=1, col=1)
     err = result.abs_error
-    # a log axis cannot show 0: exact agreement is drawn at the bottom of the panel instead
-    floor = np.finfo(np.float64).tiny
-    xd, yd = decimate(result.x, np.where(err == 0, floor, err), max_points)
+    positive = err[np.isfinite(err) & (err > 0)]
+    lo = np.floor(np.log10(positive.min())) - 1 if positive.size else -17.0
+    hi = np.ceil(np.log10(positive.max())) + 0.3 if positive.size else -15.0
+    lo = min(lo, hi - 3)  # at least three decades, so the ticks read as powers of ten
+    # a log axis cannot show 0: points where autograd equals the reference sit on the bottom edge
+    xd, yd = decimate(result.x, np.where(err == 0, 10.0 ** (lo + 0.02), err), max_points)
     fig.add_trace(
         trace(x=compact(xd), y=yd, name=tr("deriv.trace_error", lang), mode="lines", line={"color": COLORS["error"]}),
         row=2, col=1,
     )
-    positive = err[np.isfinite(err) & (err > 0)]
-    lo = np.log10(positive.min()) - 0.5 if positive.size else -17
-    hi = np.log10(positive.max()) + 0.5 if positive.size else -15
-    fig.update_yaxes(type="log", range=[max(lo, -20), max(hi, lo + 1)], title_text=tr("deriv.axis_error", lang), row=2, col=1)
+    fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power", title_text=tr("deriv.axis_error", lang), row=2, col=1)
+    values = np.concatenate([a[np.isfinite(a)].astype(np.float64) for a in (result.f, result.df, result.df_exact)])
+    if values.size:
+        # the tangent may be steep: keep the axis on the curves, not on the tangent segment
+        vmin, vmax = float(values.min()), float(values.max())
+        pad = 0.08 * (vmax - vmin) if vmax > vmin else 1.0
+        fig.update_yaxes(range=[vmin - pad, vmax + pad], row=1, col=1)
     fig.update_yaxes(title_text=tr("deriv.axis_value", lang), row=1, col=1)
     fig.update_xaxes(title_text="x", row=2, col=1)
     return style(fig, presentation, height=640)

@@ -97,7 +97,7 @@ c1, c2 = st.columns(2)
 c1.caption(t("deriv.latex_f"))
 c1.latex(f"f(x) = {summary['latex_f']}")
 c2.caption(t("deriv.latex_df"))
-c2.latex(f"f^{{({int(order)})}}(x) = {summary['latex_df']}")
+c2.latex(f"f{chr(39) * int(order)}(x) = {summary['latex_df']}")
 
 m1, m2, m3 = st.columns(3)
 err = summary["max_abs_error"]

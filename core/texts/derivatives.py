@@ -94,7 +94,7 @@ TEXTS.update({
     "deriv.trace_tangent": ("tangente em x₀ = {x0} (inclinação {slope})", "tangent at x₀ = {x0} (slope {slope})"),
     "deriv.trace_error": ("|autograd − exata|", "|autograd − exact|"),
     "deriv.axis_value": ("valor", "value"),
-    "deriv.axis_error": ("erro absoluto", "absolute error"),
+    "deriv.axis_error": ("erro absoluto (0 na base)", "absolute error (0 at the bottom)"),
     "deriv.why": ("Por que autodiff? Diferença finita contra autograd", "Why autodiff? Finite difference against autograd"),
     "deriv.why_text": (
         "A diferença central (f(x+h) − f(x−h))/2h tem erro de truncamento que cai como h², mas o arredondamento "

@@ -123,7 +123,16 @@ def screenshot(tab, name: str) -> Path:
     """Save a full-page screenshot under tests/browser/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     out = ARTIFACTS / f"{name}.png"
-    tab.screenshot(path=str(out), full_page=True)
+    # Streamlit scrolls inside its own container, so a "full page" shot is only the viewport:
+    # make the viewport as tall as the content instead, then put it back.
+    size = tab.viewport_size
+    height = tab.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight), 800)"
+    )
+    tab.set_viewport_size({"width": size["width"], "height": min(int(height) + 100, 6000)})
+    tab.wait_for_timeout(400)
+    tab.screenshot(path=str(out))
+    tab.set_viewport_size(size)
     return out
 
 
