@@ -48,6 +48,7 @@ def free_port() -> int:
 def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     """Start ``streamlit run app.py`` headless on ``port`` and wait until it is healthy."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+    ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
