@@ -1,0 +1,165 @@
+"""Benchmark: the performance lab's figures, all measured in this one run.
+
+Run: python benchmarks/perf_lab.py [--device cuda] [--threads 1] [--json benchmarks/results/perf_lab.json]
+
+Prints
+1. the notebook's way: a fresh Python process (cold torch), one time.time() around the row loop
+   and one around torch.mm at 128 x 256; repeated in a few fresh processes;
+2. the robust way (core.vectorization_benchmark): median and IQR per method and size, and the
+   speed-up of torch.mm and NumPy over the row loop; plus torch.utils.benchmark's own
+   blocked_autorange at 128 x 256 as a cross-check of the ratio;
+3. the in-place updates (core.inplace_benchmark): bytes allocated per iteration, whether
+   data_ptr stays, and the time, per variant;
+4. on a GPU: torch.mm timed with and without torch.cuda.synchronize().
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+from torch.utils import benchmark as tbench  # noqa: E402
+
+from core.performance import (  # noqa: E402
+    benchmark_threads,
+    inplace_benchmark,
+    measure,
+    numpy_threads_controlled,
+    row_loop,
+    vectorization_benchmark,
+)
+from core.performance_figures import format_bytes, format_seconds  # noqa: E402
+
+COLD = """
+import sys, time
+sys.path.insert(0, {root!r})
+import torch
+torch.set_num_threads({threads})
+from core.performance import row_loop
+A, B = torch.randn(128, 256), torch.randn(128, 256)
+t = time.time(); row_loop(A, B); loop = time.time() - t
+t = time.time(); torch.mm(A, B.T); mm = time.time() - t
+print(loop, mm)
+"""
+
+
+def cold_single_shots(processes: int, threads: int) -> list[tuple[float, float]]:
+    """(loop, mm) seconds, one time.time() each, in ``processes`` fresh interpreters."""
+    shots = []
+    for _ in range(processes):
+        out = subprocess.run([sys.executable, "-c", COLD.format(root=str(ROOT), threads=threads)],
+                             capture_output=True, text=True, check=True, timeout=120)
+        loop, mm = (float(v) for v in out.stdout.split()[-2:])
+        shots.append((loop, mm))
+    return shots
+
+
+def timer_cross_check(threads: int) -> tuple[float, float]:
+    """torch.utils.benchmark.Timer.blocked_autorange medians for the row loop and torch.mm at 128 x 256."""
+    A, B = torch.randn(128, 256), torch.randn(128, 256)
+    loop = tbench.Timer("row_loop(A, B)", globals={"row_loop": row_loop, "A": A, "B": B},
+                        num_threads=threads).blocked_autorange(min_run_time=0.5)
+    mm = tbench.Timer("torch.mm(A, B.T)", globals={"torch": torch, "A": A, "B": B},
+                      num_threads=threads).blocked_autorange(min_run_time=0.5)
+    return loop.median, mm.median
+
+
+def gpu_sync_demo(n: int = 8192) -> dict[str, float]:
+    """Median per-call time of an n x n torch.mm on CUDA, with and without synchronisation."""
+    A = torch.randn(n, n, device="cuda")
+    B = torch.randn(n, n, device="cuda")
+    with_sync, _ = measure(lambda: torch.mm(A, B), repeats=7, device="cuda", synchronize=True)
+    without, _ = measure(lambda: torch.mm(A, B), repeats=7, device="cuda", synchronize=False)
+    torch.cuda.synchronize()
+    return {"n": n, "sync_median_s": with_sync.median_s, "nosync_median_s": without.median_s,
+            "sync_first_call_s": with_sync.first_call_s, "nosync_first_call_s": without.first_call_s}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--sizes", default="32,64,128,256,512,1024")
+    parser.add_argument("--inplace", default="1024,4096", help="sizes n of the n x n C")
+    parser.add_argument("--cold", type=int, default=3, help="fresh processes for the single-shot timing")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args()
+    report: dict = {"device": args.device, "threads": args.threads, "torch": torch.__version__,
+                    "numpy_threads_controlled": numpy_threads_controlled()}
+
+    print(f"torch {torch.__version__}, device {args.device}, {args.threads} thread(s) "
+          f"(NumPy's BLAS {'also set' if numpy_threads_controlled() else 'not controlled'})")
+
+    if args.cold:
+        print("\n1. The notebook's way: one time.time() per method, first calls in a fresh process, 128 x 256")
+        shots = cold_single_shots(args.cold, args.threads)
+        for loop, mm in shots:
+            verdict = "loop looks FASTER" if loop < mm else "mm faster"
+            print(f"   loop {format_seconds(loop):>10}   mm {format_seconds(mm):>10}   loop/mm {loop / mm:7.3g}  {verdict}")
+        report["cold_single_shots"] = shots
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"\n2. The robust way: median (IQR) of 9 blocks per cell, sizes {sizes}, k = 256")
+    t0 = time.perf_counter()
+    vec = vectorization_benchmark(sizes, inner=256, device=args.device, repeats=9, budget_s=30.0,
+                                  threads=args.threads)
+    print(f"   ({time.perf_counter() - t0:.1f} s; skipped: {[(s.method, s.n, s.reason) for s in vec.skipped]})")
+    for t in vec.timings:
+        print(f"   {t.method:13} n={t.n:5}  {format_seconds(t.median_s):>10} ({format_seconds(t.iqr_s):>9})"
+              f"  first call {format_seconds(t.first_call_s):>10}  error/tol {t.error_ratio:.2g}")
+    print("   speed-up over the row loop (ratio of medians):")
+    for n, method, ratio in vec.speedups():
+        print(f"   n={n:5}  {method:13} {ratio:8.3g}x")
+    report["vectorization"] = asdict(vec)
+
+    if args.device == "cpu":
+        with benchmark_threads(args.threads):
+            loop, mm = timer_cross_check(args.threads)
+        print(f"   cross-check, torch.utils.benchmark blocked_autorange at 128: loop {format_seconds(loop)}, "
+              f"mm {format_seconds(mm)}, loop/mm {loop / mm:.3g}x")
+        report["timer_cross_check"] = {"loop_s": loop, "mm_s": mm}
+
+    print("\n3. In-place updates C <- A B^T + C (k = 256)")
+    report["inplace"] = []
+    for n in (int(s) for s in args.inplace.split(",")):
+        mem = inplace_benchmark(n, inner=256, device=args.device, repeats=7, budget_s=30.0, threads=args.threads)
+        print(f"   C of {n} x {n} ({format_bytes(mem.c_bytes)}), bytes by {mem.memory_method}, {mem.elapsed_s:.1f} s")
+        for r in mem.rows:
+            per_c = "" if r.bytes_per_iter is None else f"({r.bytes_per_iter / mem.c_bytes:.2f} C)"
+            print(f"   {r.code:30} {format_bytes(r.bytes_per_iter):>10} {per_c:9} data_ptr kept: "
+                  f"{'yes' if r.keeps_data_ptr else 'no ':3}  {format_seconds(r.median_s):>10} ({format_seconds(r.q3_s - r.q1_s)})"
+                  f"  {'ok' if r.correct else 'WRONG'}")
+        report["inplace"].append(asdict(mem))
+
+    if args.device.startswith("cuda"):
+        print("\n4. GPU: torch.mm 8192 x 8192 with and without torch.cuda.synchronize()")
+        demo = gpu_sync_demo()
+        print(f"   with sync {format_seconds(demo['sync_median_s'])}, without {format_seconds(demo['nosync_median_s'])} "
+              f"(first calls: {format_seconds(demo['sync_first_call_s'])}, {format_seconds(demo['nosync_first_call_s'])})")
+        nosync = vectorization_benchmark([128, 1024, 4096, 8192], inner=1024, device=args.device, repeats=7,
+                                         budget_s=30.0, synchronize=False,
+                                         methods=("row_loop", "torch_mm"))
+        print("   vectorization benchmark WITHOUT synchronisation (wrong on purpose):")
+        for t in nosync.timings:
+            print(f"   {t.method:13} n={t.n:5}  {format_seconds(t.median_s):>10}")
+        report["gpu_sync"] = demo
+        report["vectorization_nosync"] = asdict(nosync)
+
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=1, default=str))
+        print(f"\nwritten {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
