@@ -4,3 +4,5 @@ from core.derivatives import Derivative, differentiate, exact_derivative, step_s
 from core.errors import ExpressionError, LabError  # noqa: E402,F401
 from core.expression import Expression, parse  # noqa: E402,F401
 from core.performance import InplaceResult, VectorizationResult, benchmark_slot, inplace_benchmark, measure, parse_sizes, vectorization_benchmark, version_counter_demo  # noqa: E402,F401
+from core.chain_rule import ChainResult, accumulation_trap, chain_code, chain_rule, exact_chain_derivative, nonscalar_trap, parse_points, sum_trap  # noqa: F401
+from core.graph import backward_graph_dot, chain_graph_dot, expression_graph_dot  # noqa: F401

@@ -1,0 +1,198 @@
+"""The backward graph autograd records, as Graphviz DOT text, read from real torch tensors.
+
+Starting at a tensor's ``grad_fn``, the walk follows ``next_functions`` breadth first: each
+grad_fn node is labelled by its class name (``SinBackward0``, exactly what ``z.grad_fn`` prints),
+``AccumulateGrad`` nodes point to the leaf tensor whose ``.grad`` they add into, labelled by
+its name and shape. Arrows go the way the gradient flows, from the output down to the leaves.
+Node ids are n0, n1, ... in visiting order (never memory addresses), so the same computation
+always gives the same text. At most ``MAX_NODES`` nodes are drawn.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+
+import torch
+
+from core.chain_rule import parse_inner, parse_outer
+from core.expression import Expression, parse
+from core.i18n import tr
+
+MAX_NODES = 150
+GRAPH_POINTS = 4  # size of the small x the drawings are computed on
+
+_STYLE = {
+    "output": 'shape=box, style="rounded,filled", fillcolor="#dbe7fb", color="#1f5fbf"',
+    "op": 'shape=box, style=filled, fillcolor="#f1f1f1", color="#888888"',
+    "accumulate": 'shape=box, style=filled, fillcolor="#fdf1d2", color="#c48b00"',
+    "leaf": 'shape=box, style="rounded,filled", fillcolor="#dcf1dc", color="#2e7d32", penwidth=1.5',
+    "note": 'shape=note, style=filled, fillcolor="#ffffff", color="#888888"',
+}
+
+
+def _quote(text: str) -> str:
+    """A DOT string literal; newlines become DOT's centred line breaks."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _shape(t: torch.Tensor) -> str:
+    dims = tuple(t.shape)
+    shape = "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+    return f"{shape} {str(t.dtype).removeprefix('torch.')}"
+
+
+class _Dot:
+    """Accumulates nodes and edges with ids in visiting order."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.lines: list[str] = []
+        self.count = 0
+        self.tensors: dict[int, str] = {}  # id(tensor) -> node id; ids are only used for identity
+        self.truncated = False
+
+    def node(self, label: str, kind: str, indent: str = "  ") -> str:
+        nid = f"n{self.count}"
+        self.count += 1
+        self.lines.append(f"{indent}{nid} [label={_quote(label)}, {_STYLE[kind]}];")
+        return nid
+
+    def edge(self, a: str, b: str, label: str | None = None, extra: str = "", indent: str = "  ") -> None:
+        attrs = [f"label={_quote(label)}"] if label else []
+        if extra:
+            attrs.append(extra)
+        self.lines.append(f"{indent}{a} -> {b}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+
+    def leaf(self, t: torch.Tensor, names: Mapping[int, str], indent: str = "  ") -> str:
+        key = id(t)
+        if key not in self.tensors:
+            name = names.get(key, tr("chain.graph_unnamed_leaf", self.lang))
+            label = f"{name}  {_shape(t)}\n" + tr("chain.graph_leaf", self.lang, name=name)
+            self.tensors[key] = self.node(label, "leaf", indent)
+        return self.tensors[key]
+
+    def walk(self, out: torch.Tensor, out_name: str, names: Mapping[int, str], indent: str = "  ") -> str:
+        """Draw ``out`` and everything its grad_fn reaches; returns the output node's id."""
+        t = lambda key, **p: tr(key, self.lang, **p)  # noqa: E731
+        if out.grad_fn is None:
+            if out.requires_grad:  # the output is itself a leaf (e.g. u = x)
+                same = names.get(id(out))
+                if same is None or same == out_name or id(out) in self.tensors:
+                    return self.leaf(out, names, indent)
+                top = self.node(f"{out_name} = {same}  {_shape(out)}", "output", indent)
+                self.edge(top, self.leaf(out, names, indent), t("chain.graph_same_tensor"), indent=indent)
+                return top
+            return self.node(f"{out_name}  {_shape(out)}\n" + t("chain.graph_constant"), "note", indent)
+        top = self.node(f"{out_name}  {_shape(out)}", "output", indent)
+        seen: dict[object, str] = {}
+        first = self.node(type(out.grad_fn).__name__, "op", indent)
+        seen[out.grad_fn] = first
+        self.edge(top, first, f"{out_name}.grad_fn", indent=indent)
+        queue = deque([out.grad_fn])
+        while queue:
+            fn = queue.popleft()
+            src = seen[fn]
+            if type(fn).__name__ == "AccumulateGrad":
+                name = names.get(id(fn.variable), t("chain.graph_unnamed_leaf"))
+                self.edge(src, self.leaf(fn.variable, names, indent), t("chain.graph_adds_into", name=name), 'color="#2e7d32"', indent)
+                continue
+            for nxt, _ in fn.next_functions:
+                if nxt is None:  # an input that needs no gradient (a constant)
+                    continue
+                if nxt not in seen:
+                    if self.count >= MAX_NODES:
+                        self.truncated = True
+                        continue
+                    kind = "accumulate" if type(nxt).__name__ == "AccumulateGrad" else "op"
+                    seen[nxt] = self.node(type(nxt).__name__, kind, indent)
+                    queue.append(nxt)
+                self.edge(src, seen[nxt], indent=indent)
+        return top
+
+    def text(self, title: str) -> str:
+        if self.truncated:
+            self.node(tr("chain.graph_truncated", self.lang, limit=MAX_NODES), "note")
+        head = [
+            "digraph backward {",
+            f'  graph [rankdir=TB, fontname="Helvetica", fontsize=12, labelloc=t, label={_quote(title)}];',
+            '  node [fontname="Helvetica", fontsize=11];',
+            '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+        ]
+        return "\n".join(head + self.lines + ["}"])
+
+
+def _by_id(names: Mapping[torch.Tensor, str] | None) -> dict[int, str]:
+    # keyed by identity: a tensor's == is elementwise, so tensors are looked up by id
+    return {id(k): str(v) for k, v in (names or {}).items()}
+
+
+def backward_graph_dot(
+    tensor: torch.Tensor,
+    names: Mapping[torch.Tensor, str] | None = None,
+    *,
+    output_name: str = "y",
+    title: str = "",
+    lang: str = "pt",
+) -> str:
+    """DOT text of the backward graph of ``tensor``: its grad_fn and everything it reaches.
+
+    ``names`` labels leaf tensors (e.g. ``{x: "x"}``); unnamed leaves are labelled "leaf".
+    A tensor without grad_fn is drawn as one node: a leaf if it requires grad, a constant
+    otherwise. Graphs larger than ``MAX_NODES`` are cut, with a note saying so.
+    """
+    dot = _Dot(lang)
+    dot.walk(tensor, output_name, _by_id(names))
+    return dot.text(title)
+
+
+def _small_x() -> torch.Tensor:
+    # the values do not change the graph; 0.5, 1.0, ... keep log and sqrt finite for readers who run it
+    return (torch.arange(1, GRAPH_POINTS + 1, dtype=torch.float64) / 2).requires_grad_(True)
+
+
+def expression_graph_dot(expression: str | Expression, *, summed: bool = True, lang: str = "pt") -> str:
+    """The backward graph of f(x).sum() (or of f(x) itself) for an expression in x.
+
+    x is a leaf of 4 points; ``summed`` adds the ``SumBackward0`` node that
+    ``y.sum().backward()`` starts from, as the Derivatives page computes it.
+    """
+    f = expression if isinstance(expression, Expression) else parse(expression)
+    x = _small_x()
+    y = f(x)
+    out, name = (y.sum(), "y.sum()") if summed else (y, "y")
+    return backward_graph_dot(out, {x: "x"}, output_name=name, title=tr("chain.graph_title_expr", lang, f=f.text), lang=lang)
+
+
+def chain_graph_dot(inner: str | Expression, outer: str | Expression, *, detached: bool = True, lang: str = "pt") -> str:
+    """The backward graphs of the chain rule, for f written in x and g written in u.
+
+    ``detached=True`` draws what the lab computes: u = f(x) with its graph down to x, and
+    z = g(v) with v = u.detach().requires_grad_(): a second graph that ends at the leaf v.
+    A dashed red edge from v to u marks where ``detach()`` cut the path back to x.
+    ``detached=False`` draws the single graph of z = g(f(x)).
+    """
+    f, g = parse_inner(inner), parse_outer(outer)
+    x = _small_x()
+    dot = _Dot(lang)
+    if not detached:
+        u = f(x)
+        dot.walk(g(u), "z", {id(x): "x"})
+        return dot.text(tr("chain.graph_title_full", lang, f=f.text, g=g.text))
+    u = f(x)
+    v = u.detach().requires_grad_(True)
+    z = g(v)
+    names = {id(x): "x", id(v): "v"}
+    dot.lines.append("  subgraph cluster_outer {")
+    dot.lines.append(f'    label={_quote(tr("chain.graph_cluster_outer", lang, g=g.text))}; style=dashed; color="#999999";')
+    dot.walk(z, "z", names, indent="    ")
+    v_node = dot.leaf(v, names, indent="    ")
+    dot.lines.append("  }")
+    dot.lines.append("  subgraph cluster_inner {")
+    dot.lines.append(f'    label={_quote(tr("chain.graph_cluster_inner", lang, f=f.text))}; style=dashed; color="#999999";')
+    u_node = dot.walk(u, "u", names, indent="    ")
+    dot.leaf(x, names, indent="    ")
+    dot.lines.append("  }")
+    dot.edge(v_node, u_node, tr("chain.graph_cut", lang),
+             'style=dashed, color="#d1495b", fontcolor="#d1495b", penwidth=2, arrowhead=tee')
+    return dot.text(tr("chain.graph_title_chain", lang, f=f.text, g=g.text))

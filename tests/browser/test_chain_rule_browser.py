@@ -1,0 +1,50 @@
+"""The Chain rule page in a real Chromium: chart and graph drawn, bad input shown as a message."""
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def test_chain_rule_draws_the_chart_and_the_graph(app_url, page):
+    open_path(page, app_url, "chain_rule")
+    assert_no_exception(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(state="visible", timeout=60_000)
+    assert page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace').count() >= 4
+    graph = page.locator('[data-testid="stGraphVizChart"]').first
+    graph.wait_for(state="visible", timeout=60_000)
+    # the DOT text is laid out in the browser: a drawn graph is an SVG with one <g class="node"> per node
+    svg = graph.locator("svg")
+    svg.wait_for(state="visible", timeout=60_000)
+    assert svg.locator("g.node").count() >= 8
+    assert "detach()" in svg.text_content()
+    screenshot(page, "chain_rule")
+    assert not page.console_errors
+
+
+def test_chain_rule_outer_in_x_shows_a_message(app_url, page):
+    open_path(page, app_url, "chain_rule")
+    box = page.locator(".st-key-chain_outer input")
+    box.fill("x**3")
+    box.press("Enter")
+    wait_idle(page)
+    alert = page.locator('[data-testid="stAlert"]').first
+    alert.wait_for(state="visible", timeout=30_000)
+    assert "u" in alert.inner_text() and "x" in alert.inner_text()
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    assert_no_exception(page)
+    screenshot(page, "chain_rule-bad-input")
+
+
+def test_chain_rule_unsafe_points_show_a_message(app_url, page):
+    open_path(page, app_url, "chain_rule")
+    box = page.locator(".st-key-chain_points input")
+    box.fill("__import__('os')")
+    box.press("Enter")
+    wait_idle(page)
+    alert = page.locator('[data-testid="stAlert"]').first
+    alert.wait_for(state="visible", timeout=30_000)
+    assert "__import__" in alert.inner_text()
+    assert_no_exception(page)

@@ -1,0 +1,152 @@
+"""core.graph: DOT text of autograd's backward graph, read from real tensors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import torch
+
+from core.errors import ExpressionError
+from core.functions import CATALOGUE
+from core.graph import MAX_NODES, backward_graph_dot, chain_graph_dot, expression_graph_dot
+
+NODE = re.compile(r"^\s*(n\d+) \[label=\"((?:[^\"\\]|\\.)*)\"", re.M)
+EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?;$", re.M)
+
+
+def nodes(dot: str) -> dict[str, str]:
+    """node id -> label."""
+    return dict(NODE.findall(dot))
+
+
+def edges(dot: str) -> list[tuple[str, str, str]]:
+    return EDGE.findall(dot)
+
+
+def ids_with_label(dot: str, label: str) -> list[str]:
+    return [nid for nid, text in nodes(dot).items() if text.split("\\n")[0].split("  ")[0] == label]
+
+
+def test_chain_graph_holds_both_graphs_and_the_cut():
+    dot = chain_graph_dot("x*x", "u**3", lang="en")
+    labels = [text.split("\\n")[0] for text in nodes(dot).values()]
+    assert "PowBackward0" in labels and "MulBackward0" in labels
+    assert labels.count("AccumulateGrad") == 2  # one for x, one for v
+    (v,) = ids_with_label(dot, "v")
+    (u,) = ids_with_label(dot, "u")
+    cut = [e for e in edges(dot) if e[0] == v and e[1] == u]
+    assert len(cut) == 1 and "style=dashed" in cut[0][2] and "detach()" in cut[0][2]
+    assert "subgraph cluster_outer" in dot and "subgraph cluster_inner" in dot
+
+
+def test_leaves_are_labelled_by_name_and_shape():
+    dot = chain_graph_dot("sin(x)", "exp(u)", lang="en")
+    labels = list(nodes(dot).values())
+    assert any(label.startswith("x  (4,) float64") for label in labels)
+    assert any(label.startswith("v  (4,) float64") for label in labels)
+
+
+def test_accumulate_grad_points_to_its_leaf():
+    dot = chain_graph_dot("sin(x)", "exp(u)", lang="en")
+    (x,) = ids_with_label(dot, "x")
+    (v,) = ids_with_label(dot, "v")
+    into = {b: a for a, b, _ in edges(dot) if b in (x, v)}
+    assert nodes(dot)[into[x]] == "AccumulateGrad" and nodes(dot)[into[v]] == "AccumulateGrad"
+
+
+def test_no_cut_without_detach():
+    dot = chain_graph_dot("1 + x**2", "1 + 7*u**4", detached=False, lang="en")
+    assert "detach() cuts" not in dot and "style=dashed" not in dot
+    assert ids_with_label(dot, "v") == []
+    assert [t.split("\\n")[0] for t in nodes(dot).values()].count("AccumulateGrad") == 1
+
+
+def test_ids_follow_visiting_order_and_hold_no_addresses():
+    dot = chain_graph_dot("x**2*sin(x)", "sigmoid(u)")
+    ids = list(nodes(dot))
+    assert ids == [f"n{k}" for k in range(len(ids))]
+    assert "0x" not in dot and not re.search(r"\b\d{9,}\b", dot)
+
+
+def test_same_input_gives_the_same_text():
+    assert chain_graph_dot("gelu(x)", "u**2") == chain_graph_dot("gelu(x)", "u**2")
+
+
+def test_a_variable_used_twice_gives_two_edges_to_one_accumulate():
+    dot = expression_graph_dot("x*x", lang="en")
+    (mul,) = ids_with_label(dot, "MulBackward0")
+    targets = [b for a, b, _ in edges(dot) if a == mul]
+    assert len(targets) == 2 and len(set(targets)) == 1
+    assert nodes(dot)[targets[0]] == "AccumulateGrad"
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_catalogue_functions_are_labelled_by_torchs_class_name(name):
+    x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
+    expected = type(CATALOGUE[name].torch_fn(x).grad_fn).__name__  # what z.grad_fn prints
+    dot = expression_graph_dot(f"{name}(x)", lang="en")
+    assert ids_with_label(dot, expected), dot
+    assert ids_with_label(dot, "SumBackward0")
+
+
+def test_unsummed_expression_has_no_sum_node():
+    dot = expression_graph_dot("sin(x)", summed=False)
+    assert ids_with_label(dot, "SumBackward0") == [] and ids_with_label(dot, "SinBackward0")
+
+
+def test_constant_expression_is_one_note():
+    dot = expression_graph_dot("2*pi", summed=False, lang="en")
+    assert len(nodes(dot)) == 1 and "no grad_fn" in dot
+
+
+def test_identity_expression_is_the_leaf_itself():
+    dot = expression_graph_dot("x", summed=False, lang="en")
+    assert list(nodes(dot).values())[0].startswith("y = x")
+    (x,) = ids_with_label(dot, "x")
+    assert [b for _, b, _ in edges(dot)] == [x] and "the same tensor" in dot
+
+
+def test_identity_inner_shows_u_is_x():
+    dot = chain_graph_dot("x", "u**2", lang="en")
+    assert "u = x" in dot and "the same tensor" in dot
+
+
+def test_constant_outer_still_draws_v_and_the_cut():
+    dot = chain_graph_dot("sin(x)", "3", lang="en")
+    assert ids_with_label(dot, "v") and "detach() cuts" in dot and "no grad_fn" in dot
+
+
+def test_names_and_quotes_in_labels_are_escaped():
+    a = torch.ones(2, requires_grad=True)
+    dot = backward_graph_dot(a * 2, {a: 'a"b'}, output_name="y", lang="en")
+    assert 'a\\"b' in dot
+    assert dot.count("{") == dot.count("}")
+
+
+def test_unnamed_leaves_are_called_leaf():
+    a = torch.ones(3, requires_grad=True)
+    dot = backward_graph_dot(a.exp(), lang="en")
+    assert any(label.startswith("leaf  (3,)") for label in nodes(dot).values())
+
+
+def test_large_graphs_are_cut_at_the_node_limit():
+    a = torch.ones(1, requires_grad=True)
+    y = a
+    for _ in range(3 * MAX_NODES):
+        y = y * 1.0001
+    dot = backward_graph_dot(y, {a: "a"}, lang="en")
+    assert len(nodes(dot)) <= MAX_NODES + 1
+    assert f"graph cut at {MAX_NODES} nodes" in dot
+
+
+def test_graph_labels_are_translated():
+    assert "detach() corta aqui" in chain_graph_dot("x*x", "u**3", lang="pt")
+    assert "detach() cuts here" in chain_graph_dot("x*x", "u**3", lang="en")
+
+
+def test_bad_expressions_are_expression_errors():
+    with pytest.raises(ExpressionError):
+        chain_graph_dot("x*x", "x**3")
+    with pytest.raises(ExpressionError):
+        expression_graph_dot("import os")
