@@ -157,10 +157,22 @@ def differentiate(
     f, df = autograd(expr, xt, order)
     x_np = xt.cpu().numpy()
     df_np = df.numpy(force=True)  # force: a derivative that is identically 0 can be a ZeroTensor
-    df_exact = evaluate(exact, expr.symbol, x_np.astype(np.float64))
+    df_exact = reference(exact, expr.symbol, x_np)
     both = np.isfinite(df_np) & np.isfinite(df_exact)
     err = float(np.max(np.abs(df_np[both].astype(np.float64) - df_exact[both]))) if both.any() else math.nan
     return Derivative(expr, order, str(dev), dtype, x_np, f.numpy(force=True), df_np, df_exact, exact, err)
+
+
+def reference(exact: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
+    """The exact derivative evaluated in float64 with NumPy at the points ``x``.
+
+    A derivative SymPy can only write with functions the evaluator does not know raises
+    ``LabError`` naming the function, rather than an internal error.
+    """
+    try:
+        return evaluate(exact, symbol, np.asarray(x, dtype=np.float64))
+    except NotImplementedError as exc:
+        raise LabError("err.diff_no_reference", detail=str(exc)[:80]) from None
 
 
 @dataclass(frozen=True)
@@ -182,7 +194,7 @@ def tangent(expression: str | Expression, x0: float, *, device: str = "cpu", dty
     dt = resolve_dtype(dtype, dev)
     xt = torch.tensor([float(x0)], dtype=dt, device=dev)
     f, df = autograd(expr, xt, 1)
-    exact = evaluate(exact_derivative(expr, 1), expr.symbol, xt.cpu().double().numpy())
+    exact = reference(exact_derivative(expr, 1), expr.symbol, xt.cpu().numpy())
     return Tangent(float(xt.item()), float(f.item()), float(df.item()), float(exact[0]))
 
 
@@ -231,7 +243,7 @@ def step_sweep(
     for name in dtypes:
         xt = torch.linspace(start, stop, points, dtype=resolve_dtype(name, torch.device("cpu")))
         x_np = xt.numpy()
-        ref = evaluate(exact, expr.symbol, x_np.astype(np.float64))
+        ref = reference(exact, expr.symbol, x_np)
         _, df = autograd(expr, xt, 1)
         ag_error[name] = _max_error(df.numpy(force=True), ref)
         fd_error[name] = np.array([_max_error(central_difference(expr, x_np, float(s), name), ref) for s in h])

@@ -199,7 +199,7 @@ class _Builder:
             return inner
         if inner.value is not None:
             f = -inner.value
-            return _Built(lambda t: f, -inner.sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+            return _Built(lambda t: f, -inner.sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
         fn = inner.torch_fn
         code = _wrap(inner, _PREC["neg"])
         return _Built(lambda t: -fn(t), -inner.sym, f"-{code}", _PREC["neg"])
@@ -214,14 +214,14 @@ class _Builder:
             # fold in floats before SymPy sees it: SymPy's exact arithmetic has no bound
             f = _checked_constant(_fold(op, left.value, right.value), col)
             sym = _sym_op(op, left.sym, right.sym)
-            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
         sym = _sym_op(op, left.sym, right.sym)
         lf, rf = left.torch_fn, right.torch_fn
         fn = _TORCH_OPS[op](lf, rf)
         prec = _PREC[op]
         # ** is right-associative: its left operand needs parentheses at equal precedence
         lcode = _wrap(left, prec + 1 if op == "**" else prec)
-        rcode = _wrap(right, prec if op == "**" else prec + (op in "-/"))
+        rcode = _wrap(right, prec if op == "**" else prec + 1)  # floats do not associate: keep a + (b + c)
         return _Built(fn, sym, f"{lcode} {op} {rcode}", prec)
 
     def _call(self, node: ast.Call, depth: int, col: int) -> _Built:
@@ -241,7 +241,7 @@ class _Builder:
                 raw = math.nan
             f = _checked_constant(raw, col)
             sym = entry.sympy_fn(arg.sym)
-            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if f >= 0 else _PREC["neg"], f)
+            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
         sym = entry.sympy_fn(arg.sym)
         inner, torch_fn = arg.torch_fn, entry.torch_fn
         return _Built(lambda t: torch_fn(inner(t)), sym, f"{entry.code}({arg.code})", _PREC["atom"])

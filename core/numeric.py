@@ -72,8 +72,16 @@ def _eval_node(node: sp.Basic, symbol: sp.Symbol, x: np.ndarray, memo: dict) -> 
     if node == symbol:
         return x
     if node.is_number:
-        c = complex(node.evalf())
-        return c.real if c.imag == 0 else math.nan
+        try:
+            c = complex(node.evalf())
+        except TypeError:  # relu(2), softplus(1): our SymPy functions have no evalf; walk them below
+            pass
+        else:
+            return c.real if c.imag == 0 else math.nan
+    if isinstance(node, sp.Derivative) and isinstance(node.expr, (sp.sign, sp.Heaviside)):
+        return np.zeros_like(x)  # unevaluated d/dx sign(...): a Dirac delta again
+    if isinstance(node, sp.Derivative):
+        raise NotImplementedError(f"unevaluated derivative of {type(node.expr).__name__}")
     args = [_eval(a, symbol, x, memo) for a in node.args]
     if isinstance(node, sp.Add):
         total = args[0]
@@ -92,6 +100,17 @@ def _eval_node(node: sp.Basic, symbol: sp.Symbol, x: np.ndarray, memo: dict) -> 
         return np.heaviside(args[0], h0)
     if isinstance(node, sp.DiracDelta):
         return np.zeros_like(x)
+    # SymPy writes some derivatives (abs of sqrt, of x**x) in complex form; on real points
+    # that are finite these reduce to real rules, and NaN (a complex value) stays NaN.
+    if isinstance(node, sp.re) or isinstance(node, sp.conjugate):
+        return args[0]
+    if isinstance(node, sp.im):
+        return np.where(np.isnan(args[0]), np.nan, 0.0)
+    if isinstance(node, sp.arg):
+        a = np.asarray(args[0], dtype=np.float64)
+        return np.where(np.isnan(a), np.nan, np.where(a < 0, np.pi, 0.0))
+    if isinstance(node, sp.atan2):
+        return np.arctan2(args[0], args[1])
     for cls, fn in _UNARY.items():
         if isinstance(node, cls):
             return fn(np.asarray(args[0], dtype=np.float64))

@@ -26,6 +26,10 @@ TEXTS = {
         "A derivada de ordem {order} desta expressão é grande demais para avaliar aqui; simplifique a expressão ou use uma ordem menor.",
         "The order-{order} derivative of this expression is too large to evaluate here; simplify the expression or use a lower order.",
     ),
+    "err.diff_no_reference": (
+        "Não há referência numérica para a derivada exata desta expressão ({detail}); tente outra forma equivalente.",
+        "There is no numeric reference for this expression's exact derivative ({detail}); try an equivalent form.",
+    ),
     "err.diff_step": (
         "O passo h deve ser um número positivo finito (recebido: {value}).",
         "The step h must be a finite positive number (got: {value}).",
