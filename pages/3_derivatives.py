@@ -21,6 +21,7 @@ from core.errors import LabError
 from core.expression import MAX_LENGTH
 from core.figures import derivative_figure, step_sweep_figure, tangent_traces
 from core.functions import CATALOGUE
+from core.graph import expression_graph_dot
 from ui.page import setup
 
 page = setup("nav.derivatives", icon=":material/show_chart:")
@@ -119,6 +120,10 @@ st.caption(t("deriv.conventions"))
 
 with st.expander(t("common.code")):
     st.code(summary["code"], language="python")
+
+with st.expander(t("deriv.graph")):
+    st.caption(t("deriv.graph_text"))
+    st.graphviz_chart(expression_graph_dot(text, lang=page.lang))
 
 
 def _csv() -> bytes:

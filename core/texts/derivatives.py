@@ -99,6 +99,13 @@ TEXTS.update({
     "deriv.trace_error": ("|autograd − exata|", "|autograd − exact|"),
     "deriv.axis_value": ("valor", "value"),
     "deriv.axis_error": ("erro absoluto (0 na base)", "absolute error (0 at the bottom)"),
+    "deriv.graph": ("Grafo do autograd (backward)", "Autograd graph (backward)"),
+    "deriv.graph_text": (
+        "Os nós que o PyTorch gravou ao calcular y = f(x) e y.sum(): cada grad_fn sabe derivar a sua operação, "
+        "e o backward percorre o grafo de y.sum() até a folha x, aplicando a regra da cadeia.",
+        "The nodes PyTorch recorded while computing y = f(x) and y.sum(): each grad_fn knows how to differentiate "
+        "its operation, and backward walks the graph from y.sum() to the leaf x, applying the chain rule.",
+    ),
     "deriv.why": ("Por que autodiff? Diferença finita contra autograd", "Why autodiff? Finite difference against autograd"),
     "deriv.why_text": (
         "A diferença central (f(x+h) − f(x−h))/2h tem erro de truncamento que cai como h², mas o arredondamento "
