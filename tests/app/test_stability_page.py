@@ -1,0 +1,178 @@
+"""AppTest tests of pages/5_stability.py: widgets found by their stab_ keys."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from core.devices import available_devices
+from core.stability import exp_thresholds
+from tests.app.conftest import open_page
+
+PAGE = "5_stability.py"
+
+
+def charts(at) -> dict[str, dict]:
+    """Every plotly chart on the page, by its key (stab_chart, stab_map, stab_softmax)."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        key = next(k for k in ("stab_chart", "stab_map", "stab_softmax") if k in el.proto.id)
+        out[key] = json.loads(el.proto.spec)
+    return out
+
+
+def spec_sizes(at) -> dict[str, int]:
+    return {
+        next(k for k in ("stab_chart", "stab_map", "stab_softmax") if k in el.proto.id): len(el.proto.spec)
+        for el in at.get("plotly_chart")
+    }
+
+
+def point_table(at):
+    """The value / gradient table: one row per form, the reference last."""
+    return at.table[0].value
+
+
+def regions_table(at):
+    return at.table[1].value
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    return lambda lang="pt": open_page(PAGE, lang=lang)
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_page_runs_with_table_chart_map_and_softmax(fresh, lang):
+    at = fresh(lang)
+    assert not at.exception
+    assert not at.error
+    assert set(charts(at)) == {"stab_chart", "stab_map", "stab_softmax"}
+    assert at.title[0].value == ("Numerical stability" if lang == "en" else "Estabilidade numérica")
+    assert len(point_table(at)) == 4
+
+
+def test_notebook_preset_2_3_gives_the_notebook_values(fresh):
+    at = fresh("en")
+    at.button(key="stab_preset_nb_small").click().run()
+    assert not at.exception
+    table = point_table(at)
+    for row in range(3):
+        value, dx, dy = table.iloc[row, 0], table.iloc[row, 1], table.iloc[row, 2]
+        assert value == pytest.approx(1.31326175, abs=1e-7)
+        assert dx == pytest.approx(-0.7310586, abs=1e-7) and dy == pytest.approx(0.7310586, abs=1e-7)
+
+
+def test_notebook_preset_400_800_naive_nan_others_minus_one_one(fresh):
+    at = fresh("en")
+    at.button(key="stab_preset_nb_large").click().run()
+    assert not at.exception
+    assert at.selectbox(key="stab_dtype").value == "float64"
+    table = point_table(at)
+    naive, rewritten, stable = (table.iloc[i] for i in range(3))
+    assert math.isnan(naive.iloc[1]) and math.isnan(naive.iloc[2])
+    for row in (rewritten, stable):
+        assert row.iloc[0] == 400.0 and row.iloc[1] == -1.0 and row.iloc[2] == 1.0
+
+
+def test_float16_preset_shows_the_exact_break_point(fresh):
+    at = fresh("en")
+    at.button(key="stab_preset_f16_overflow").click().run()
+    assert not at.exception
+    table = point_table(at)
+    assert math.isnan(table.iloc[0, 0])  # naive: e^11.1 overflows float16
+    assert math.isfinite(table.iloc[2, 0])  # stable
+    regions = regions_table(at)
+    nan = regions[(regions.iloc[:, 0] == "naive") & (regions.iloc[:, 2] == "NaN")]
+    assert nan.iloc[0, 3] == "11.09375"  # the first float16 above ln(65504) = 11.0899
+    assert "eˣ overflows" in nan.iloc[0, 5]
+
+
+def test_bfloat16_preset_shows_rewritten_losing_all_accuracy(fresh):
+    at = fresh("en")
+    at.button(key="stab_preset_bf16_loss").click().run()
+    assert not at.exception
+    table = point_table(at)
+    assert table.iloc[1, 0] == 0.0 and table.iloc[1, 3] == pytest.approx(1.0)  # rewritten: 0, error 100%
+    assert table.iloc[2, 3] < 0.01  # stable
+    regions = regions_table(at)
+    assert ((regions.iloc[:, 0] == "rewritten") & (regions.iloc[:, 2] == "0: all accuracy lost")).any()
+
+
+def test_changing_dtype_changes_the_threshold(fresh):
+    at = fresh("en")
+    at.selectbox(key="stab_dtype").set_value("float16").run()
+    assert not at.exception
+    assert at.metric[0].value == f"{exp_thresholds('float16').overflow:.8g}"
+    at.selectbox(key="stab_dtype").set_value("float64").run()
+    assert at.metric[0].value == f"{exp_thresholds('float64').overflow:.8g}"
+
+
+def test_changing_x_changes_the_table(fresh):
+    at = fresh()
+    before = point_table(at).iloc[2, 0]
+    at.number_input(key="stab_x").set_value(-5.0).run()
+    assert not at.exception
+    assert point_table(at).iloc[2, 0] != before
+
+
+def test_stable_is_reported_never_failing(fresh):
+    at = fresh("en")
+    at.select_slider(key="stab_chart_span").set_value(5.0).run()
+    assert not at.exception
+    assert not (regions_table(at).iloc[:, 0] == "stable").any()
+    assert any("The stable form fails nowhere" in s.value for s in at.success)
+
+
+def test_chart_shades_failure_regions_and_marks_the_threshold(fresh):
+    at = fresh("en")
+    spec = charts(at)["stab_chart"]
+    shapes = spec["layout"]["shapes"]
+    assert any(s["type"] == "rect" for s in shapes)
+    t = exp_thresholds("float32").overflow
+    assert any(s["type"] == "line" and s.get("x0") == pytest.approx(t) for s in shapes)
+
+
+def test_map_quantity_switch_changes_the_map(fresh):
+    at = fresh()
+    before = charts(at)["stab_map"]["data"][0]["z"]
+    at.segmented_control(key="stab_map_quantity").set_value("grad").run()
+    assert not at.exception
+    assert charts(at)["stab_map"]["data"][0]["z"] != before
+
+
+def test_chart_specs_stay_under_300_kb_at_the_largest_settings(fresh):
+    at = fresh()
+    at.select_slider(key="stab_map_points").set_value(101).run()
+    at.select_slider(key="stab_map_span").set_value(5.0).run()
+    at.select_slider(key="stab_chart_span").set_value(5.0).run()
+    assert not at.exception
+    sizes = spec_sizes(at)
+    assert max(sizes.values()) < 300_000, sizes
+
+
+def test_bad_vector_shows_an_error_and_no_exception(fresh):
+    at = fresh("en")
+    at.text_input(key="stab_lse_vector").set_value("1, abc").run()
+    assert not at.exception
+    assert any("'abc' is not a finite number" in e.value for e in at.error)
+    assert "stab_chart" in charts(at)  # the rest of the page still draws
+
+
+def test_scaled_vector_overflows_naive_logsumexp(fresh):
+    at = fresh("en")
+    at.text_input(key="stab_lse_vector").set_value("1, 2, 3").run()
+    at.number_input(key="stab_lse_scale").set_value(30.0).run()
+    assert not at.exception
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["log(Σ exp(v)), naive"] == "inf"
+    assert labels["torch.logsumexp(v)"] == labels["exact (mpmath)"] == "90"
+    at.number_input(key="stab_lse_scale").set_value(2.0).run()
+    assert {m.label: m.value for m in at.metric}["log(Σ exp(v)), naive"] != "inf"
+
+
+def test_device_choices_are_the_available_devices(fresh):
+    at = fresh()
+    assert list(at.selectbox(key="stab_device").options) == available_devices()
