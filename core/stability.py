@@ -365,6 +365,15 @@ class Comparison:
     results: dict[str, Evaluation]
     errors: dict[str, dict[str, np.ndarray]]  # method -> {"value", "grad_x", "grad_y"}: relative errors
 
+    def finite(self, method: str) -> np.ndarray:
+        """Where the value and both gradients of ``method`` are finite."""
+        ev = self.results[method]
+        return np.isfinite(ev.value) & np.isfinite(ev.grad_x) & np.isfinite(ev.grad_y)
+
+    def worst_error(self, method: str) -> float:
+        """The largest relative error of ``method`` over the value and both gradients."""
+        return max(float(np.max(e)) for e in self.errors[method].values())
+
 
 def compare(
     x: Sequence[float] | np.ndarray | float,

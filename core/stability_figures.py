@@ -32,6 +32,11 @@ def _f32(values: np.ndarray) -> np.ndarray:
         return out.astype(np.float32)
 
 
+def error_floor(dtype: str) -> float:
+    """Relative errors below this are drawn at it (a log axis has no 0; exact results have 0)."""
+    return exp_thresholds(dtype).eps / 64
+
+
 def _label(method: str, lang: str) -> str:
     return tr(f"stab.short.{method}", lang)
 
@@ -47,7 +52,7 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     size = _sizes(presentation)
     x = comp.x.ravel()
     xs = _f32(x)
-    floor = th.eps / 64  # errors below this are drawn at it (exact results have error 0)
+    floor = error_floor(comp.dtype)
     fig = make_subplots(
         rows=3,
         cols=1,
