@@ -157,16 +157,17 @@ def log_exp(x: torch.Tensor | float, y: torch.Tensor | float, method: str = "sta
     different float dtypes are promoted. ``method``:
 
     - "naive": ``-log(exp(x) / (exp(x) + exp(y)))``. NaN once exp(x) overflows (x > ln(max)
-      of the dtype: inf/inf), inf once exp(y) overflows or the fraction underflows to 0;
-      its gradients are NaN or inf in a wider region still (1/fraction overflows).
+      of the dtype: inf/inf) or both exps underflow (0/0); inf once exp(y) or the sum
+      overflows or the fraction underflows to 0; its gradients are NaN or inf in a wider
+      region still (1/fraction or 1/(e^x + e^y) overflows). See ``explain``.
     - "rewritten": ``log(1 + exp(y - x))``. inf (gradients NaN) once exp(y - x) overflows;
       0, losing all accuracy, once exp(y - x) < eps/2 (1 + tiny rounds to 1).
     - "stable": ``softplus(D)`` for ``D = y - x`` known exactly (the rounding error of
       y - x is carried along), as ``max(D, 0) + log1p(exp(-|D|))``; gradients
       ``-sigmoid(D)``, ``sigmoid(D)`` in a custom autograd Function (double backward works).
-      Computed in the input dtype, no wider one. Finite for every finite input whose
-      result is representable (always when |x|, |y| <= max/2), within a couple of ulps of
-      the exact value, gradients included. inf or NaN inputs: NaN if x and y are the same
+      Every operation is in the input dtype, no wider one. Finite for every finite input
+      whose result is representable (always when |x|, |y| <= max/2); value and gradients
+      within 2 eps (relative) of the exact ones, measured in all four dtypes. inf or NaN inputs: NaN if x and y are the same
       infinity or either is NaN; otherwise the limit (e.g. x = +inf gives 0).
 
     Raises LabError (a ValueError) for an unknown method, non-float tensors, tensors on
