@@ -43,7 +43,8 @@ COLD = """
 import sys, time
 sys.path.insert(0, {root!r})
 import torch
-torch.set_num_threads({threads})
+if {threads} > 0:
+    torch.set_num_threads({threads})
 from core.performance import row_loop
 A, B = torch.randn(128, 256), torch.randn(128, 256)
 t = time.time(); row_loop(A, B); loop = time.time() - t
@@ -53,7 +54,7 @@ print(loop, mm)
 
 
 def cold_single_shots(processes: int, threads: int) -> list[tuple[float, float]]:
-    """(loop, mm) seconds, one time.time() each, in ``processes`` fresh interpreters."""
+    """(loop, mm) seconds, one time.time() each, in ``processes`` fresh interpreters (threads 0: torch's default)."""
     shots = []
     for _ in range(processes):
         out = subprocess.run([sys.executable, "-c", COLD.format(root=str(ROOT), threads=threads)],
@@ -90,7 +91,9 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--sizes", default="32,64,128,256,512,1024")
     parser.add_argument("--inplace", default="1024,4096", help="sizes n of the n x n C")
-    parser.add_argument("--cold", type=int, default=3, help="fresh processes for the single-shot timing")
+    parser.add_argument("--cold", type=int, default=5, help="fresh processes for the single-shot timing")
+    parser.add_argument("--cold-threads", type=int, default=0,
+                        help="torch threads in those processes (0: torch's default, as in the notebook)")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     report: dict = {"device": args.device, "threads": args.threads, "torch": torch.__version__,
@@ -100,8 +103,10 @@ def main() -> int:
           f"(NumPy's BLAS {'also set' if numpy_threads_controlled() else 'not controlled'})")
 
     if args.cold:
-        print("\n1. The notebook's way: one time.time() per method, first calls in a fresh process, 128 x 256")
-        shots = cold_single_shots(args.cold, args.threads)
+        threads = args.cold_threads or "default"
+        print(f"\n1. The notebook's way: one time.time() per method, first calls in a fresh process, 128 x 256, "
+              f"{threads} threads")
+        shots = cold_single_shots(args.cold, args.cold_threads)
         for loop, mm in shots:
             verdict = "loop looks FASTER" if loop < mm else "mm faster"
             print(f"   loop {format_seconds(loop):>10}   mm {format_seconds(mm):>10}   loop/mm {loop / mm:7.3g}  {verdict}")

@@ -14,6 +14,7 @@ from core.performance import (
     MAX_SIZE,
     METHOD_MAX_SIZE,
     InplaceResult,
+    MatmulReference,
     Timing,
     VectorizationResult,
     _numpy_blas,
@@ -345,3 +346,13 @@ def test_cuda_timing_without_sync_undercounts():
     unsynced, _ = measure(lambda: torch.mm(A, A), repeats=5, device="cuda", synchronize=False)
     torch.cuda.synchronize()
     assert synced.median_s > 5 * unsynced.median_s  # without sync only the launches are timed
+
+
+def test_sampled_reference_checks_first_and_last_rows():
+    A, B = _inputs(40, 16)
+    ref = MatmulReference(A.double().numpy(), B.double().numpy(), torch.float32, max_rows=5)
+    for row in (0, 39):
+        wrong = torch.mm(A, B.T)
+        wrong[row, 7] += 1.0
+        assert ref.check(wrong)[1] > 1.0, row
+    assert ref.check(torch.mm(A, B.T))[1] <= 1.0
