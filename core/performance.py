@@ -6,7 +6,7 @@ Three measurements, each a pure function (no streamlit):
   a double Python loop, ``torch.mm(A, B.T)`` and NumPy's ``A @ B.T``, timed with warm-up and
   repeated blocks (median and interquartile range), every result checked against NumPy's
   matmul in float64.
-* ``inplace_benchmark``: the update C <- A Bᵀ + C written five ways, with the bytes each
+* ``inplace_benchmark``: the update C <- A Bᵀ + C written seven ways, with the bytes each
   iteration allocates (CPU: the torch profiler's allocation events; CUDA: the caching
   allocator's counters), whether ``C.data_ptr()`` stays the same, and the time.
 * ``version_counter_demo``: modifying in place a tensor that backward needs raises autograd's
@@ -83,7 +83,9 @@ MIN_REPEATS, MAX_REPEATS = 3, 50
 MIN_BUDGET_S, MAX_BUDGET_S = 0.05, 30.0
 DEFAULT_BUDGET_S = 8.0
 MAX_THREADS = 4  # never more than this many intra-op threads, whatever the machine
-MIN_BLOCK_S = 1e-2  # a timed block lasts at least this long: far above timer resolution, and longer than a scheduler time slice, so a busy machine slows every block alike instead of some
+# A timed block lasts at least this long: far above the timer's resolution, and longer than a
+# scheduler time slice, so a busy machine slows every block alike instead of a random few.
+MIN_BLOCK_S = 1e-2
 PROFILED_ITERATIONS = 3
 INPLACE_CHECK_ROWS = 256  # the update check compares this many evenly spaced rows of C (all columns)
 
