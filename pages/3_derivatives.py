@@ -75,6 +75,9 @@ order = st.segmented_control(
     t("deriv.order"), list(range(1, MAX_ORDER + 1)), default=1, key="deriv_order", bind="query-params"
 ) or 1
 
+page.share({"deriv_expr": text, "deriv_start": start, "deriv_stop": stop, "deriv_points": points,
+            "deriv_device": device, "deriv_dtype": dtype, "deriv_order": order})
+
 c1, c2 = st.columns([1, 1])
 x0 = c1.slider(t("deriv.x0"), float(min(start, stop)), float(max(start, stop)) if stop != start else float(start) + 1.0,
                float(np.clip(0.0, min(start, stop), max(start, stop))), key="deriv_x0")

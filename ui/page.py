@@ -7,14 +7,21 @@ which works in AppTest, in a browser and on a deep link to a fresh server.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
+import torch
 
 from core.errors import LabError
 from core.i18n import tr
+
+# Many students share one small server: one intra-op thread per computation lets concurrent
+# sessions use the cores instead of fighting over them (override with AUTOGRAD_LAB_THREADS).
+torch.set_num_threads(max(1, int(os.environ.get("AUTOGRAD_LAB_THREADS", "1"))))
 
 PAGES = (
     ("app.py", "nav.home", ":material/home:"),
@@ -36,10 +43,11 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 
 @dataclass(frozen=True)
 class Page:
-    """What a page needs from the frame: the language and the presentation flag."""
+    """What a page needs from the frame: language, presentation flag, the URL's query."""
 
     lang: str
     presentation: bool
+    query: dict[str, str] = field(default_factory=dict)  # as the URL had it before any widget ran
 
     def t(self, key: str, **params: Any) -> str:
         """Translated text for ``key``."""
@@ -48,6 +56,41 @@ class Page:
     def error(self, err: LabError) -> None:
         """Show a core error as a message, never a traceback."""
         st.error(err.message(self.lang), icon=":material/error:")
+
+    def share(self, values: dict[str, Any]) -> None:
+        """Check the link this view was opened with, and offer a link to the current view.
+
+        ``values`` maps each widget key bound to the URL (``bind="query-params"``) to its
+        current value. Streamlit drops a query value it cannot use (unknown option, out of
+        range) and the widget falls back to its default; this says so, once per page visit,
+        instead of silently showing something else than the link promised.
+        """
+        rejected = [f"{k}={self.query[k]}" for k, v in values.items() if k in self.query and not _same(self.query[k], v)]
+        if rejected:
+            st.warning(self.t("share.rejected", params=", ".join(rejected)[:300]), icon=":material/link_off:")
+        base = (getattr(st.context, "url", None) or "").split("?")[0]
+        link = base + "?" + urlencode({k: _as_text(v) for k, v in values.items() if v is not None})
+        with st.sidebar.expander(self.t("share.title"), icon=":material/share:"):
+            st.caption(self.t("share.help"))
+            st.code(link, language=None, wrap_lines=True)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def _same(raw: str, value: Any) -> bool:
+    """Whether the URL's text ``raw`` is what the widget now holds."""
+    if isinstance(value, bool):
+        return raw.lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return float(raw) == float(value)
+        except ValueError:
+            return False
+    return raw == str(value)
 
 
 def lab_pages() -> list[tuple[str, str, str]]:
@@ -79,4 +122,8 @@ def setup(title_key: str, icon: str = ":material/functions:") -> Page:
             st.page_link(path, label=tr(key, lang), icon=page_icon)
     if presentation:
         st.html(_PRESENTATION_CSS)
-    return Page(lang=lang, presentation=bool(presentation))
+    # the link's values matter on the first run of a page visit; later runs follow the widgets
+    first_run = st.session_state.get("_ui_page") != title_key
+    st.session_state["_ui_page"] = title_key
+    query = dict(st.query_params.to_dict()) if first_run else {}
+    return Page(lang=lang, presentation=bool(presentation), query=query)

@@ -25,6 +25,15 @@ TEXTS = {
     "common.run": ("Executar", "Run"),
     "common.code": ("Código PyTorch equivalente", "Equivalent PyTorch code"),
     "common.download_csv": ("Baixar CSV", "Download CSV"),
+    "share.title": ("Compartilhar esta visão", "Share this view"),
+    "share.help": (
+        "Este link reabre a página com as mesmas escolhas (o botão à direita copia).",
+        "This link reopens the page with the same choices (the button on the right copies it).",
+    ),
+    "share.rejected": (
+        "Alguns valores do link não são válidos e voltaram ao padrão: {params}.",
+        "Some values in the link are not valid and were reset to their defaults: {params}.",
+    ),
     # errors shared by labs
     "err.device_unknown": (
         "Dispositivo desconhecido '{device}'. Permitidos: {allowed}.",
