@@ -1,10 +1,62 @@
-"""Autograd Lab core: computations and figure builders (no streamlit)."""
+"""Autograd Lab core: computations and figure builders (no streamlit).
 
-from core.derivatives import Derivative, differentiate, exact_derivative, step_sweep, tangent  # noqa: E402,F401
-from core.errors import ExpressionError, LabError  # noqa: E402,F401
-from core.expression import Expression, parse  # noqa: E402,F401
-from core.performance import InplaceResult, VectorizationResult, benchmark_slot, inplace_benchmark, measure, parse_sizes, vectorization_benchmark, version_counter_demo  # noqa: E402,F401
-from core.chain_rule import ChainResult, accumulation_trap, chain_code, chain_rule, exact_chain_derivative, nonscalar_trap, parse_points, sum_trap  # noqa: F401
-from core.graph import backward_graph_dot, chain_graph_dot, expression_graph_dot  # noqa: F401
-from core.stability import ExpThresholds, along_x, compare, compare_logsumexp, error_map, evaluate, exp_thresholds, explain, failure_regions, log_exp, parse_vector, reference, relative_error  # noqa: F401
-from core.tensors import broadcast_report, concat_report, conversion_demo, index_tensor, parse_index, reshape_report  # noqa: F401
+A notebook can use it directly: ``from core import differentiate, parse, log_exp, chain_rule``.
+Each lab's full API lives in its module (core.derivatives, core.stability, core.chain_rule,
+core.graph, core.tensors, core.performance).
+"""
+
+from core.chain_rule import (
+    ChainResult,
+    accumulation_trap,
+    chain_code,
+    chain_rule,
+    exact_chain_derivative,
+    nonscalar_trap,
+    parse_points,
+    sum_trap,
+)
+from core.derivatives import Derivative, differentiate, exact_derivative, step_sweep, tangent
+from core.errors import ExpressionError, LabError
+from core.expression import Expression, parse
+from core.graph import backward_graph_dot, chain_graph_dot, expression_graph_dot
+from core.performance import (
+    InplaceResult,
+    VectorizationResult,
+    benchmark_slot,
+    inplace_benchmark,
+    measure,
+    parse_sizes,
+    vectorization_benchmark,
+    version_counter_demo,
+)
+from core.stability import (
+    ExpThresholds,
+    along_x,
+    compare,
+    compare_logsumexp,
+    error_map,
+    exp_thresholds,
+    explain,
+    failure_regions,
+    log_exp,
+    parse_vector,
+    relative_error,
+)
+from core.tensors import (
+    broadcast_report,
+    concat_report,
+    conversion_demo,
+    index_tensor,
+    parse_index,
+    reshape_report,
+)
+
+__all__ = [
+    "ChainResult", "Derivative", "ExpThresholds", "Expression", "ExpressionError", "InplaceResult", "LabError",
+    "VectorizationResult", "accumulation_trap", "along_x", "backward_graph_dot", "benchmark_slot", "broadcast_report",
+    "chain_code", "chain_graph_dot", "chain_rule", "compare", "compare_logsumexp", "concat_report", "conversion_demo",
+    "differentiate", "error_map", "exact_chain_derivative", "exact_derivative", "exp_thresholds", "explain",
+    "expression_graph_dot", "failure_regions", "index_tensor", "inplace_benchmark", "log_exp", "measure", "nonscalar_trap",
+    "parse", "parse_index", "parse_points", "parse_sizes", "parse_vector", "relative_error", "reshape_report", "step_sweep",
+    "sum_trap", "tangent", "vectorization_benchmark", "version_counter_demo",
+]
