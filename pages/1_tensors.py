@@ -92,13 +92,13 @@ st.title(t("tens.title"))
 st.markdown(t("tens.intro"))
 
 c_shape, c_pattern, c_seed = st.columns([2, 3, 1])
-shape_text = c_shape.text_input(t("tens.shape"), value="3, 2, 4", key="tens_shape", help=t("tens.shape_help"),
+shape_text = c_shape.text_input(t("tens.shape"), value="3, 2, 4", key="tens_shape", bind="query-params", help=t("tens.shape_help"),
                                 max_chars=40)
 pattern = c_pattern.segmented_control(
-    t("tens.pattern"), VALUE_PATTERNS, default="rand", key="tens_pattern",
+    t("tens.pattern"), VALUE_PATTERNS, default="rand", key="tens_pattern", bind="query-params",
     format_func=lambda p: t(f"tens.pattern.{p}"),
 ) or "rand"
-seed = int(c_seed.number_input(t("tens.seed"), min_value=0, max_value=MAX_SEED, value=0, step=1, key="tens_seed"))
+seed = int(c_seed.number_input(t("tens.seed"), min_value=0, max_value=MAX_SEED, value=0, step=1, key="tens_seed", bind="query-params"))
 try:
     shape = parse_shape(shape_text)
     x = make_tensor(shape, pattern, seed)
@@ -116,7 +116,7 @@ def indexing(page: Page, x: np.ndarray) -> None:
     st.session_state.setdefault("tens_index", INDEX_PRESETS[0])
     st.pills(t("tens.presets"), INDEX_PRESETS, key="tens_index_preset", on_change=copy_preset,
              args=("tens_index_preset", "tens_index"))
-    text = st.text_input(t("tens.index"), key="tens_index", max_chars=MAX_INDEX_CHARS, help=t("tens.index_help"))
+    text = st.text_input(t("tens.index"), key="tens_index", bind="query-params", max_chars=MAX_INDEX_CHARS, help=t("tens.index_help"))
     try:
         report = index_cached(x, text)
     except LabError as err:
@@ -163,9 +163,9 @@ def indexing(page: Page, x: np.ndarray) -> None:
 def reshaping(page: Page, shape: tuple[int, ...], x: np.ndarray) -> None:
     st.markdown(t("tens.reshape.intro"))
     c_target, c_method, c_swap = st.columns([2, 3, 2])
-    target = c_target.text_input(t("tens.target"), value="4, -1", key="tens_target", max_chars=40,
+    target = c_target.text_input(t("tens.target"), value="4, -1", key="tens_target", bind="query-params", max_chars=40,
                                  help=t("tens.target_help"))
-    method = c_method.segmented_control(t("tens.method"), RESHAPE_METHODS, default="view", key="tens_method") or "view"
+    method = c_method.segmented_control(t("tens.method"), RESHAPE_METHODS, default="view", key="tens_method", bind="query-params") or "view"
     swap = c_swap.toggle(t("tens.transpose"), key="tens_transpose", help=t("tens.transpose_help"),
                          disabled=len(shape) < 2)
     try:
@@ -238,8 +238,8 @@ def broadcasting(page: Page) -> None:
 
     st.pills(t("tens.bc.presets"), list(labels), key="tens_bc_preset", on_change=apply_preset)
     c_a, c_b = st.columns(2)
-    a_text = c_a.text_input(t("tens.bc.a"), key="tens_bc_a", max_chars=60)
-    b_text = c_b.text_input(t("tens.bc.b"), key="tens_bc_b", max_chars=60)
+    a_text = c_a.text_input(t("tens.bc.a"), key="tens_bc_a", bind="query-params", max_chars=60)
+    b_text = c_b.text_input(t("tens.bc.b"), key="tens_bc_b", bind="query-params", max_chars=60)
     try:
         report = broadcast_cached(a_text, b_text)
     except LabError as err:
@@ -266,11 +266,11 @@ def broadcasting(page: Page) -> None:
 def concatenating(page: Page) -> None:
     st.markdown(t("tens.cat.intro"))
     c_a, c_b, c_dim, c_op = st.columns([2, 2, 1, 2])
-    a_text = c_a.text_input(t("tens.cat.a"), value="2, 3", key="tens_cat_a", max_chars=40)
-    b_text = c_b.text_input(t("tens.cat.b"), value="1, 3", key="tens_cat_b", max_chars=40)
+    a_text = c_a.text_input(t("tens.cat.a"), value="2, 3", key="tens_cat_a", bind="query-params", max_chars=40)
+    b_text = c_b.text_input(t("tens.cat.b"), value="1, 3", key="tens_cat_b", bind="query-params", max_chars=40)
     dim = int(c_dim.number_input("dim", min_value=-MAX_CONCAT_DIM, max_value=MAX_CONCAT_DIM, value=0, step=1,
                                  key="tens_cat_dim"))
-    op = c_op.segmented_control(t("tens.cat.op"), ["cat", "stack"], default="cat", key="tens_cat_op",
+    op = c_op.segmented_control(t("tens.cat.op"), ["cat", "stack"], default="cat", key="tens_cat_op", bind="query-params",
                                 format_func=lambda o: f"torch.{o}") or "cat"
     try:
         report = concat_cached(a_text, b_text, dim, op)
@@ -355,3 +355,18 @@ with tab_cat:
     concatenating(page)
 with tab_devices:
     devices_and_conversion(page)
+
+# the URL-bound choices: a link reproduces this view (and says which link values were refused)
+page.share({k: st.session_state.get(k) for k in (
+    "tens_shape",
+    "tens_pattern",
+    "tens_seed",
+    "tens_index",
+    "tens_target",
+    "tens_method",
+    "tens_bc_a",
+    "tens_bc_b",
+    "tens_cat_a",
+    "tens_cat_b",
+    "tens_cat_op",
+)})

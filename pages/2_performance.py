@@ -110,21 +110,21 @@ st.markdown(page.t("perf.intro"))
 
 devices = available_devices()
 c1, c2, c3 = st.columns(3)
-device = c2.selectbox(page.t("common.device"), devices, key="perf_device")
+device = c2.selectbox(page.t("common.device"), devices, key="perf_device", bind="query-params")
 top = MAX_SIZE[device]
 sizes_text = c1.text_input(
-    page.t("perf.sizes"), value="32, 64, 128, 256, 512", key="perf_sizes", max_chars=80,
+    page.t("perf.sizes"), value="32, 64, 128, 256, 512", key="perf_sizes", bind="query-params", max_chars=80,
     help=page.t("perf.sizes_help", high=top, count=MAX_SIZES, row=METHOD_MAX_SIZE["row_loop"],
                 double=METHOD_MAX_SIZE["double_loop"]),
 )
 inner = c1.number_input(page.t("perf.inner"), min_value=1, max_value=MAX_INNER, value=256, step=32,
-                        key="perf_inner", help=page.t("perf.inner_help"))
+                        key="perf_inner", bind="query-params", help=page.t("perf.inner_help"))
 threads = c2.selectbox(page.t("perf.threads"), list(range(1, max_threads() + 1)), key="perf_threads",
                        help=page.t("perf.threads_help"))
-repeats = c3.slider(page.t("perf.repeats"), MIN_REPEATS, min(MAX_REPEATS, 30), 7, key="perf_repeats",
+repeats = c3.slider(page.t("perf.repeats"), MIN_REPEATS, min(MAX_REPEATS, 30), 7, key="perf_repeats", bind="query-params",
                     help=page.t("perf.repeats_help"))
 c_size = c3.number_input(page.t("perf.c_size"), min_value=16, max_value=MAX_SIZE["cpu"], value=1024, step=256,
-                         key="perf_c_size", help=page.t("perf.c_size_help"))
+                         key="perf_c_size", bind="query-params", help=page.t("perf.c_size_help"))
 synchronize = True
 if device != "cpu":
     synchronize = c2.checkbox(page.t("perf.sync"), value=True, key="perf_sync", help=page.t("perf.sync_help"))
@@ -188,3 +188,12 @@ st.dataframe(
      for x, g, e in zip(demo.x, demo.fixed_grad, demo.expected_grad, strict=True)],
     hide_index=True, key="perf_version_table",
 )
+
+# the URL-bound choices: a link reproduces this view (and says which link values were refused)
+page.share({k: st.session_state.get(k) for k in (
+    "perf_device",
+    "perf_sizes",
+    "perf_inner",
+    "perf_repeats",
+    "perf_c_size",
+)})

@@ -96,19 +96,19 @@ col_f, col_g = st.columns(2)
 col_f.selectbox(t("chain.inner_pick"), INNER_CATALOGUE, index=None, key="chain_inner_pick",
              on_change=_use_pick, args=("chain_inner_pick", "chain_inner"), placeholder="x*x, sin(x), ...")
 inner_text = col_f.text_input(t("chain.inner"), max_chars=MAX_LENGTH,
-                           key="chain_inner", help=help_text)
+                           key="chain_inner", bind="query-params", help=help_text)
 col_g.selectbox(t("chain.outer_pick"), OUTER_CATALOGUE, index=None, key="chain_outer_pick",
              on_change=_use_pick, args=("chain_outer_pick", "chain_outer"), placeholder="u**3, log(u), ...")
 outer_text = col_g.text_input(t("chain.outer"), max_chars=MAX_LENGTH,
-                           key="chain_outer", help=help_text)
+                           key="chain_outer", bind="query-params", help=help_text)
 
 col_x, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1])
 points_text = col_x.text_input(t("chain.points"), max_chars=MAX_POINTS_TEXT,
-                            key="chain_points", help=t("chain.points_help", limit=MAX_TABLE_POINTS))
-start = c2.number_input(t("chain.start"), -1000.0, 1000.0, -3.0, key="chain_start")
-stop = c3.number_input(t("chain.stop"), -1000.0, 1000.0, 3.0, key="chain_stop")
-device = c4.selectbox(t("common.device"), available_devices(), key="chain_device")
-dtype = c5.selectbox(t("common.dtype"), ["float64", "float32"], key="chain_dtype")
+                            key="chain_points", bind="query-params", help=t("chain.points_help", limit=MAX_TABLE_POINTS))
+start = c2.number_input(t("chain.start"), -1000.0, 1000.0, -3.0, key="chain_start", bind="query-params")
+stop = c3.number_input(t("chain.stop"), -1000.0, 1000.0, 3.0, key="chain_stop", bind="query-params")
+device = c4.selectbox(t("common.device"), available_devices(), key="chain_device", bind="query-params")
+dtype = c5.selectbox(t("common.dtype"), ["float64", "float32"], key="chain_dtype", bind="query-params")
 
 # each input is checked on its own, so the message appears under the field that is wrong
 failed = False
@@ -239,3 +239,14 @@ for title, show, expanded in (("chain.trap_acc", show_accumulation, True), ("cha
             show()
         except LabError as err:
             page.error(err)
+
+# the URL-bound choices: a link reproduces this view (and says which link values were refused)
+page.share({k: st.session_state.get(k) for k in (
+    "chain_inner",
+    "chain_outer",
+    "chain_points",
+    "chain_start",
+    "chain_stop",
+    "chain_device",
+    "chain_dtype",
+)})

@@ -200,12 +200,12 @@ def render_logsumexp(page: Page, dtype: str, device: str) -> None:
     st.markdown(page.t("stab.lse.intro"))
     c_vec, c_scale = st.columns(2)
     text = c_vec.text_input(
-        page.t("stab.lse.vector"), max_chars=200, key="stab_lse_vector",
+        page.t("stab.lse.vector"), max_chars=200, key="stab_lse_vector", bind="query-params",
         help=page.t("stab.lse.vector_help", n=MAX_VECTOR_LENGTH, limit=f"{INPUT_LIMIT:g}"),
     )
     scale = c_scale.number_input(
         page.t("stab.lse.scale"), min_value=-SCALE_LIMIT, max_value=SCALE_LIMIT, step=1.0, format="%.8g",
-        key="stab_lse_scale",
+        key="stab_lse_scale", bind="query-params",
     )
     try:
         lse = cached_lse(tuple(parse_vector(text)), float(scale), dtype, device)
@@ -248,11 +248,11 @@ for i, (name, values) in enumerate(PRESETS.items()):
 bound = page.t("stab.bound_help", limit=f"{INPUT_LIMIT:g}")
 c_x, c_y, c_dtype, c_device = st.columns(4)
 x = c_x.number_input(page.t("stab.x"), min_value=-INPUT_LIMIT, max_value=INPUT_LIMIT, step=1.0, format="%.8g",
-                     key="stab_x", help=bound)
+                     key="stab_x", bind="query-params", help=bound)
 y = c_y.number_input(page.t("stab.y"), min_value=-INPUT_LIMIT, max_value=INPUT_LIMIT, step=1.0, format="%.8g",
-                     key="stab_y", help=bound)
-dtype = c_dtype.selectbox(page.t("common.dtype"), DTYPE_NAMES, key="stab_dtype")
-device = c_device.selectbox(page.t("common.device"), available_devices(), key="stab_device")
+                     key="stab_y", bind="query-params", help=bound)
+dtype = c_dtype.selectbox(page.t("common.dtype"), DTYPE_NAMES, key="stab_dtype", bind="query-params")
+device = c_device.selectbox(page.t("common.device"), available_devices(), key="stab_device", bind="query-params")
 
 try:
     point = cached_point(float(x), float(y), dtype, device)
@@ -266,3 +266,13 @@ render_logsumexp(page, dtype, device)
 
 st.caption(page.t("stab.code.caption"))
 st.code(STABLE_SNIPPET, language="python")
+
+# the URL-bound choices: a link reproduces this view (and says which link values were refused)
+page.share({k: st.session_state.get(k) for k in (
+    "stab_x",
+    "stab_y",
+    "stab_dtype",
+    "stab_device",
+    "stab_lse_vector",
+    "stab_lse_scale",
+)})
