@@ -1,0 +1,229 @@
+"""AppTest tests of pages/3_derivatives.py (widgets by their deriv_ keys) and of the home page."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.app.conftest import open_page
+from ui.page import lab_pages
+
+PAGE = "3_derivatives.py"
+SPEC_LIMIT = 300_000  # bytes of chart spec sent to the browser
+
+
+def chart_specs(at) -> dict[str, str]:
+    """Raw JSON spec of every plotly chart on the page, by key (deriv_chart, deriv_sweep)."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        key = next((k for k in ("deriv_chart", "deriv_sweep") if k in el.proto.id), el.proto.id)
+        out[key] = el.proto.spec
+    return out
+
+
+def trace_names(at, key: str = "deriv_chart") -> list[str]:
+    return [t.get("name") or "" for t in json.loads(chart_specs(at)[key])["data"]]
+
+
+def assert_fine(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert "deriv_chart" in chart_specs(at)
+
+
+@pytest.fixture
+def page_pt():
+    return open_page(PAGE)
+
+
+# --- it runs, in both languages ------------------------------------------------------------------
+
+def test_page_runs_with_a_chart(page_pt):
+    at = page_pt
+    assert_fine(at)
+    assert at.title[0].value == "Derivadas: autograd contra a derivada exata"
+    names = trace_names(at)
+    assert names[:3] == ["f(x)", "f'(x) autograd", "f'(x) exata"]
+    assert any("tangente" in n for n in names)
+    latex = " ".join(el.value for el in at.latex)
+    assert r"\sin" in latex and r"\cos" in latex  # f and f' from SymPy, not the raw text
+    assert any("torch.sin(x)" in c.value for c in at.code)
+
+
+def test_english_mode_shows_english_text():
+    at = open_page(PAGE, lang="en")
+    assert_fine(at)
+    assert at.title[0].value == "Derivatives: autograd against the exact derivative"
+    assert "f'(x) exact" in trace_names(at)
+    assert at.text_input(key="deriv_expr").label == "f(x) ="
+    assert at.number_input(key="deriv_points").label == "Grid points"
+
+
+def test_sidebar_language_switch_translates_the_page(page_pt):
+    at = page_pt
+    at.segmented_control(key="lang").set_value("en").run()
+    assert_fine(at)
+    assert at.title[0].value == "Derivatives: autograd against the exact derivative"
+
+
+# --- every widget changes the result -------------------------------------------------------------
+
+WIDGET_CHANGES = [
+    ("expression", lambda at: at.text_input(key="deriv_expr").set_value("x**2*sin(x)")),
+    ("order", lambda at: at.segmented_control(key="deriv_order").set_value(2)),
+    ("dtype", lambda at: at.selectbox(key="deriv_dtype").set_value("float32")),
+    ("points", lambda at: at.number_input(key="deriv_points").set_value(5000)),
+    ("start", lambda at: at.number_input(key="deriv_start").set_value(-3.0)),
+    ("stop", lambda at: at.number_input(key="deriv_stop").set_value(4.0)),
+    ("tangent_x0", lambda at: at.slider(key="deriv_x0").set_value(2.0)),
+    ("presentation", lambda at: at.toggle(key="presentation").set_value(True)),
+]
+
+
+@pytest.mark.parametrize("change", [c[1] for c in WIDGET_CHANGES], ids=[c[0] for c in WIDGET_CHANGES])
+def test_changing_a_widget_changes_the_chart(page_pt, change):
+    at = page_pt
+    before = chart_specs(at)["deriv_chart"]
+    change(at).run()
+    assert_fine(at)
+    assert chart_specs(at)["deriv_chart"] != before
+
+
+def test_order_two_shows_the_second_derivative(page_pt):
+    at = page_pt
+    at.segmented_control(key="deriv_order").set_value(2).run()
+    assert_fine(at)
+    assert "f''(x) autograd" in trace_names(at)
+    assert any(r"- \sin" in el.value for el in at.latex)
+
+
+def test_new_expression_changes_latex_and_code(page_pt):
+    at = page_pt
+    at.text_input(key="deriv_expr").set_value("x**2*sin(x)").run()
+    assert_fine(at)
+    assert any(r"x^{2} \sin{\left(x \right)}" in el.value for el in at.latex)
+    assert any("x ** 2 * torch.sin(x)" in c.value for c in at.code)
+
+
+def test_tangent_slider_moves_the_slope(page_pt):
+    at = page_pt
+    at.slider(key="deriv_x0").set_value(0.0).run()
+    slope_at_0 = at.metric[1].value
+    at.slider(key="deriv_x0").set_value(3.0).run()
+    assert_fine(at)
+    assert at.metric[1].value != slope_at_0
+    assert float(at.metric[1].value) == pytest.approx(-0.9899924966, rel=1e-9)  # cos(3)
+
+
+# --- bad input: a message, never an exception ------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["x^2", "__import__('os').system('ls')", "foo(x)", "9**9**9**9", "", "sin(x"])
+def test_invalid_expression_shows_an_error(page_pt, text):
+    at = page_pt
+    at.text_input(key="deriv_expr").set_value(text).run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "deriv_chart" not in chart_specs(at)
+
+
+def test_invalid_expression_message_says_what_to_write(page_pt):
+    at = page_pt
+    at.text_input(key="deriv_expr").set_value("x^2").run()
+    assert "x**2" in at.error[0].value
+
+
+def test_start_not_below_stop_shows_an_error(page_pt):
+    at = page_pt
+    at.number_input(key="deriv_start").set_value(20.0).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "20" in at.error[0].value
+
+
+def test_equal_bounds_show_an_error(page_pt):
+    at = page_pt
+    at.number_input(key="deriv_stop").set_value(-10.0).run()
+    assert not at.exception
+    assert len(at.error) == 1
+
+
+@pytest.mark.parametrize("text", ["x*relu(2)", "x*softplus(1)", "abs(sqrt(x))", "abs(log(x))", "pi", "x-x", "(-0.0)**x"])
+def test_unusual_but_valid_expressions_do_not_crash(page_pt, text):
+    at = page_pt
+    at.text_input(key="deriv_expr").set_value(text).run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_nonfinite_points_show_a_warning_with_counts(page_pt):
+    at = page_pt
+    at.text_input(key="deriv_expr").set_value("log(x)").run()
+    assert_fine(at)
+    assert len(at.warning) == 1
+    assert "500" in at.warning[0].value  # linspace(-10, 10, 1000): 500 points x < 0
+
+
+# --- presets, finite differences, size ---------------------------------------------------------
+
+def test_preset_sets_the_expression(page_pt):
+    at = page_pt
+    at.selectbox(key="deriv_preset").set_value("sigmoid(x)").run()
+    assert_fine(at)
+    assert at.text_input(key="deriv_expr").value == "sigmoid(x)"
+    assert any(r"\sigma" in el.value for el in at.latex)
+
+
+def test_finite_difference_toggle_adds_the_sweep_chart(page_pt):
+    at = page_pt
+    assert "deriv_sweep" not in chart_specs(at)
+    at.toggle(key="deriv_fd").set_value(True).run()
+    assert_fine(at)
+    assert "deriv_sweep" in chart_specs(at)
+    assert any("diferença finita" in n for n in trace_names(at))
+    sweep_names = " ".join(trace_names(at, "deriv_sweep"))
+    assert "float32" in sweep_names and "float64" in sweep_names
+
+
+def test_finite_difference_step_changes_the_chart(page_pt):
+    at = page_pt
+    at.toggle(key="deriv_fd").set_value(True).run()
+    before = chart_specs(at)["deriv_chart"]
+    at.select_slider(key="deriv_fd_h").set_value(-8.0).run()
+    assert_fine(at)
+    assert chart_specs(at)["deriv_chart"] != before
+
+
+def test_finite_difference_with_higher_order_explains_itself(page_pt):
+    at = page_pt
+    at.toggle(key="deriv_fd").set_value(True).run()
+    at.segmented_control(key="deriv_order").set_value(2).run()
+    assert_fine(at)
+    assert len(at.info) >= 1
+
+
+def test_million_points_send_a_small_chart(page_pt):
+    at = page_pt
+    at.number_input(key="deriv_points").set_value(1_000_000).run()
+    assert_fine(at)
+    size = len(chart_specs(at)["deriv_chart"].encode())
+    assert size <= SPEC_LIMIT, size
+
+
+# --- the home page -----------------------------------------------------------------------------
+
+def test_home_page_renders_and_lists_the_labs():
+    at = open_page(None)
+    assert not at.exception
+    assert at.title[0].value == "Autograd Lab"
+    labels = " ".join(link.label for link in at.main.get("page_link"))
+    present = lab_pages()[1:]
+    assert any(path == "pages/3_derivatives.py" for path, _, _ in present)
+    for path, _key, _icon in present:
+        title = {"pages/1_tensors.py": "Tensores", "pages/2_performance.py": "Desempenho", "pages/3_derivatives.py": "Derivadas",
+                 "pages/4_chain_rule.py": "Regra da cadeia", "pages/5_stability.py": "Estabilidade numérica"}[path]
+        assert title in labels, (title, labels)
+
+
+def test_home_page_in_english():
+    at = open_page(None, lang="en")
+    assert not at.exception
+    assert "Derivatives" in " ".join(link.label for link in at.main.get("page_link"))
