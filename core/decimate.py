@@ -13,8 +13,10 @@ def decimate(x: np.ndarray, y: np.ndarray, max_points: int = DEFAULT_POINTS) -> 
     The grid is cut into ``max_points // 3`` buckets; each keeps its smallest and largest
     finite value (so peaks survive) and, if it holds a NaN or ±inf, one NaN at the first such
     index (so a gap stays a gap). Non-finite values become NaN, which Plotly draws as a gap.
-    Short traces are returned unchanged (non-finite values still become NaN).
+    Short traces are returned unchanged (non-finite values still become NaN). Fewer than
+    three points cannot keep a minimum, a maximum and a gap, so ``max_points`` is at least 3.
     """
+    max_points = max(int(max_points), 3)
     x = np.asarray(x)
     y = np.asarray(y, dtype=np.float64)
     n = y.size

@@ -126,7 +126,10 @@ def autograd(expression: Expression, x: torch.Tensor, order: int) -> tuple[torch
         if g is None:
             g = torch.zeros_like(x)
             break
-    return f.detach(), g.detach()
+    g = g.detach()
+    if g._is_zerotensor():  # torch's lazy all-zero gradient: hand back an ordinary tensor
+        g = torch.zeros_like(x).detach()
+    return f.detach(), g
 
 
 def differentiate(
@@ -268,12 +271,18 @@ def torch_code(expr: Expression, *, start: float, stop: float, points: int, devi
         "x.requires_grad_(True)",
         f"y = {expr.code}",
     ]
-    if order == 1:
+    if expr.is_constant and not expr.sympy.free_symbols:
+        lines[-1] = f"y = torch.full_like(x, {expr.code})  # a constant: its derivative is 0"
+        lines.append("dy = torch.zeros_like(x)")
+    elif order == 1:
         lines.append("y.sum().backward()  # f is elementwise: d(sum y)/dx_i = f'(x_i)")
         lines.append("dy = x.grad")
     else:
         lines.append("g = y")
         lines.append(f"for k in range({order}):  # create_graph keeps the graph of each derivative")
+        lines.append("    if not g.requires_grad:  # what is left no longer depends on x: the rest is 0")
+        lines.append("        g = torch.zeros_like(x)")
+        lines.append("        break")
         lines.append(f"    (g,) = torch.autograd.grad(g.sum(), x, create_graph=k < {order - 1})")
         lines.append("dy = g")
     return "\n".join(lines)

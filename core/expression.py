@@ -213,9 +213,9 @@ class _Builder:
         if left.value is not None and right.value is not None:
             # fold in floats before SymPy sees it: SymPy's exact arithmetic has no bound
             f = _checked_constant(_fold(op, left.value, right.value), col)
-            sym = _sym_op(op, left.sym, right.sym)
+            sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _sym_op(op, left.sym, right.sym)
             return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
-        sym = _sym_op(op, left.sym, right.sym)
+        sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _sym_op(op, left.sym, right.sym)
         lf, rf = left.torch_fn, right.torch_fn
         fn = _TORCH_OPS[op](lf, rf)
         prec = _PREC[op]
@@ -264,6 +264,21 @@ def _fold(op: str, a: float, b: float) -> float | complex:
         return a**b  # bounded: |b| <= MAX_EXPONENT and |a| <= MAX_CONSTANT
     except (OverflowError, ZeroDivisionError):
         return math.inf
+
+
+MAX_EXACT_BITS = 1024  # largest exact rational power SymPy may compute (its digits multiply when nested)
+
+
+def _sym_pow(a: sp.Expr, b: sp.Expr, col: int) -> sp.Expr:
+    """a**b in SymPy, bounded even where SymPy sees a constant the parser did not (x - x + 100)."""
+    if b.is_Number and not b.is_finite:  # nan from (x - x)/(x - x)
+        raise ExpressionError("err.expr_constant", col=col, limit=f"{MAX_CONSTANT:.0e}")
+    if b.is_Number and abs(b) > MAX_EXPONENT:
+        raise ExpressionError("err.expr_exponent", col=col, limit=MAX_EXPONENT)
+    if a.is_Rational and b.is_Rational and abs(b.p) * max(a.p.bit_length(), a.q.bit_length()) > MAX_EXACT_BITS:
+        # ((1/3)**64)**64 is exact in SymPy (~2000 digits); one level more is a million: use the float
+        return sp.Float(_checked_constant(_fold("**", float(a), float(b)), col))
+    return a**b
 
 
 def _sym_op(op: str, a: sp.Expr, b: sp.Expr) -> sp.Expr:
