@@ -117,6 +117,8 @@ def open_path(tab, base: str, path: str, timeout_ms: int = 90_000) -> None:
     """Open ``base/path`` and wait until the app is idle."""
     tab.goto(f"{base}/{path.lstrip('/')}", timeout=timeout_ms)
     tab.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    # the app is "not running" before its first run starts too: wait for a page's title first
+    tab.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     wait_idle(tab, timeout_ms)
 
 
