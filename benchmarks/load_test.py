@@ -71,12 +71,14 @@ async def session(browser, base: str, index: int, report: Report, timeout_ms: in
     try:
         for path, steps in TOUR:
             await tab.goto(f"{base}/{path}", timeout=timeout_ms)
-            await tab.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+            await tab.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
             await wait_idle(tab, timeout_ms)
             await check_page(tab, f"session {index} /{path}", report)
             for key, action, value in steps:
-                widget = tab.locator(f".st-key-{key} input, .st-key-{key} button").first
-                if not await widget.count():
+                widget = tab.locator(f".st-key-{key} {'button' if action == 'click' else 'input'}").first
+                try:
+                    await widget.wait_for(state="visible", timeout=timeout_ms)
+                except Exception:
                     report.errors.append(f"session {index} /{path}: no widget {key}")
                     continue
                 t0 = time.perf_counter()
