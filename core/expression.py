@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -213,11 +214,11 @@ class _Builder:
         if left.value is not None and right.value is not None:
             # fold in floats before SymPy sees it: SymPy's exact arithmetic has no bound
             f = _checked_constant(_fold(op, left.value, right.value), col)
-            sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _sym_op(op, left.sym, right.sym)
+            sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _ARITH[op](left.sym, right.sym)
             return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
-        sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _sym_op(op, left.sym, right.sym)
+        sym = _sym_pow(left.sym, right.sym, col) if op == "**" else _ARITH[op](left.sym, right.sym)
         lf, rf = left.torch_fn, right.torch_fn
-        fn = _TORCH_OPS[op](lf, rf)
+        fn = _torch_op(op, lf, rf)
         prec = _PREC[op]
         # ** is right-associative: its left operand needs parentheses at equal precedence
         lcode = _wrap(left, prec + 1 if op == "**" else prec)
@@ -251,17 +252,20 @@ def _wrap(b: _Built, prec: int) -> str:
     return f"({b.code})" if b.prec < prec else b.code
 
 
+# one table of the five operators serves floats (folding), SymPy and torch alike
+_ARITH: dict[str, Callable] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "**": operator.pow,
+}
+
+
 def _fold(op: str, a: float, b: float) -> float | complex:
+    """a op b in floats; |b| <= MAX_EXPONENT and |a| <= MAX_CONSTANT keep ** cheap."""
     try:
-        if op == "+":
-            return a + b
-        if op == "-":
-            return a - b
-        if op == "*":
-            return a * b
-        if op == "/":
-            return a / b
-        return a**b  # bounded: |b| <= MAX_EXPONENT and |a| <= MAX_CONSTANT
+        return _ARITH[op](a, b)
     except (OverflowError, ZeroDivisionError):
         return math.inf
 
@@ -281,18 +285,6 @@ def _sym_pow(a: sp.Expr, b: sp.Expr, col: int) -> sp.Expr:
     return a**b
 
 
-def _sym_op(op: str, a: sp.Expr, b: sp.Expr) -> sp.Expr:
-    if op == "+":
-        return a + b
-    if op == "-":
-        return a - b
-    if op == "*":
-        return a * b
-    if op == "/":
-        return a / b
-    return a**b
-
-
 def _torch_pow(lf: TorchFn, rf: TorchFn) -> TorchFn:
     def fn(t: torch.Tensor) -> torch.Tensor:
         base, exponent = lf(t), rf(t)
@@ -303,13 +295,11 @@ def _torch_pow(lf: TorchFn, rf: TorchFn) -> TorchFn:
     return fn
 
 
-_TORCH_OPS: dict[str, Callable[[TorchFn, TorchFn], TorchFn]] = {
-    "+": lambda lf, rf: lambda t: lf(t) + rf(t),
-    "-": lambda lf, rf: lambda t: lf(t) - rf(t),
-    "*": lambda lf, rf: lambda t: lf(t) * rf(t),
-    "/": lambda lf, rf: lambda t: lf(t) / rf(t),
-    "**": _torch_pow,
-}
+def _torch_op(op: str, lf: TorchFn, rf: TorchFn) -> TorchFn:
+    if op == "**":
+        return _torch_pow(lf, rf)
+    f = _ARITH[op]
+    return lambda t: f(lf(t), rf(t))
 
 _DESCRIPTIONS = {
     ast.Attribute: "attribute access (.)",
