@@ -66,6 +66,9 @@ async def check_page(tab, where: str, report: Report) -> None:
 
 async def session(browser, base: str, index: int, report: Report, timeout_ms: int) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    # every Playwright action waits as long as a step may take: on a saturated machine the browsers
+    # themselves (not only the server) are slow to fill an input
+    context.set_default_timeout(timeout_ms)
     tab = await context.new_page()
     tab.on("pageerror", lambda exc: report.errors.append(f"session {index}: page error {exc}"))
     try:
