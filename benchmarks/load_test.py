@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -52,6 +53,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def wait_idle(tab, timeout_ms: int) -> None:
@@ -103,7 +110,7 @@ async def session(browser, base: str, index: int, report: Report, timeout_ms: in
         await context.close()
 
 
-async def run(sessions: int, timeout_ms: int) -> tuple[Report, float, float]:
+async def run(sessions: int, timeout_ms: int) -> tuple[Report, float, float, float]:
     from playwright.async_api import async_playwright
 
     port = free_port()
@@ -120,7 +127,7 @@ async def run(sessions: int, timeout_ms: int) -> tuple[Report, float, float]:
                 await asyncio.sleep(0.1)
             await asyncio.gather(*tasks)
             await browser.close()
-        return report, peak_rss_mb(server.pid), rss_mb(server.pid)
+        return report, peak_rss_mb(server.pid), rss_mb(server.pid), cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -132,9 +139,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per step")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    report, peak, now = asyncio.run(run(args.sessions, int(args.timeout * 1000)))
+    report, peak, now, cpu = asyncio.run(run(args.sessions, int(args.timeout * 1000)))
     lat = sorted(report.latencies)
-    print(f"sessions: {args.sessions}, interactions: {len(lat)}, wall: {time.perf_counter() - t0:.1f} s")
+    wall = time.perf_counter() - t0
+    print(f"sessions: {args.sessions}, interactions: {len(lat)}, wall: {wall:.1f} s")
+    # the browsers run on the same machine: this says how much of it the server itself used
+    print(f"server CPU: {cpu:.1f} s over {wall:.1f} s wall ({cpu / wall / (os.cpu_count() or 1):.0%} of {os.cpu_count()} cores)")
     if lat:
         p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
         print(f"interaction -> updated chart: p50 {statistics.median(lat):.2f} s, p95 {p95:.2f} s, max {lat[-1]:.2f} s")
