@@ -15,5 +15,7 @@ for path, key, icon in lab_pages()[1:]:
     lab = key.split(".", 1)[1]
     st.page_link(path, label=f"{page.t(key)}: {page.t(f'home.lab.{lab}')}", icon=icon)
 
+env = environment()
+st.caption(page.t("home.env_line", torch=env["torch"], devices=env["devices"], python=env["python"]))
 with st.expander(page.t("home.env"), expanded=False):
-    st.table({k: [v] for k, v in environment().items()})
+    st.table({k: [v] for k, v in env.items()})

@@ -49,6 +49,9 @@ def sweep(text, start, stop, lang, presentation):
     return step_sweep_figure(step_sweep(text, start=start, stop=stop), lang=lang, presentation=presentation)
 
 
+CUSTOM = ""
+
+
 def _use_preset() -> None:
     choice = st.session_state.get("deriv_preset")
     if choice in PRESETS:
@@ -59,11 +62,15 @@ st.title(t("deriv.title"))
 st.markdown(t("deriv.intro"))
 
 c1, c2 = st.columns([1, 2])
-c1.selectbox(t("deriv.preset"), PRESETS, key="deriv_preset", on_change=_use_preset)
+st.session_state.setdefault("deriv_expr", PRESETS[0])  # a state default, so presets may overwrite it
 text = c2.text_input(
-    t("deriv.expr"), value="sin(x)", max_chars=MAX_LENGTH, key="deriv_expr",
+    t("deriv.expr"), max_chars=MAX_LENGTH, key="deriv_expr",
     help=t("deriv.expr_help", functions=", ".join(CATALOGUE)), bind="query-params",
 )
+# the catalogue shows what the box holds: its entry, or "my expression" for typed text
+st.session_state["deriv_preset"] = text if text in PRESETS else CUSTOM
+c1.selectbox(t("deriv.preset"), [CUSTOM, *PRESETS], key="deriv_preset", on_change=_use_preset,
+             format_func=lambda p: t("deriv.preset_custom") if p == CUSTOM else p)
 c1, c2, c3, c4, c5 = st.columns(5)
 start = c1.number_input(t("deriv.start"), -MAX_BOUND, MAX_BOUND, -10.0, key="deriv_start", bind="query-params")
 stop = c2.number_input(t("deriv.stop"), -MAX_BOUND, MAX_BOUND, 10.0, key="deriv_stop", bind="query-params")

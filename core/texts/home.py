@@ -30,5 +30,9 @@ TEXTS = {
         "por que -log(e^x/(e^x+e^y)) vira NaN e como calcular certo.",
         "why -log(e^x/(e^x+e^y)) turns into NaN, and how to compute it right.",
     ),
+    "home.env_line": (
+        "Rodando em PyTorch {torch}, dispositivos: {devices}, Python {python}.",
+        "Running on PyTorch {torch}, devices: {devices}, Python {python}.",
+    ),
     "home.env": ("Ambiente desta instância", "This instance's environment"),
 }
