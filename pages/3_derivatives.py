@@ -62,9 +62,8 @@ st.title(t("deriv.title"))
 st.markdown(t("deriv.intro"))
 
 c1, c2 = st.columns([1, 2])
-st.session_state.setdefault("deriv_expr", PRESETS[0])  # a state default, so presets may overwrite it
 text = c2.text_input(
-    t("deriv.expr"), max_chars=MAX_LENGTH, key="deriv_expr",
+    t("deriv.expr"), value=PRESETS[0], max_chars=MAX_LENGTH, key="deriv_expr",
     help=t("deriv.expr_help", functions=", ".join(CATALOGUE)), bind="query-params",
 )
 # the catalogue shows what the box holds: its entry, or "my expression" for typed text

@@ -86,10 +86,14 @@ TEXTS.update({
     "deriv.conventions": (
         "Convenções nos pontos de quebra: o PyTorch define relu'(0) = 0 e abs'(0) = 0, e a referência segue essas "
         "convenções (a Heaviside do SymPy daria 1/2 em 0). sqrt'(0) e log'(0) são infinitos. "
-        "A grade de linspace pode não conter o 0 exato: use a tangente em x₀ = 0 para ver o valor no ponto.",
+        "A grade de linspace pode não conter o 0 exato: use a tangente em x₀ = 0 para ver o valor no ponto. "
+        "Nas derivadas de ordem 2 ou 3 de relu e abs o SymPy escreve δ(x), o delta de Dirac: ele vale 0 fora de x = 0, "
+        "e o PyTorch também dá 0 em x = 0.",
         "Conventions at kinks: PyTorch defines relu'(0) = 0 and abs'(0) = 0, and the reference follows them "
         "(SymPy's Heaviside would give 1/2 at 0). sqrt'(0) and log'(0) are infinite. "
-        "The linspace grid may not hold an exact 0: use the tangent at x₀ = 0 to see the value at that point.",
+        "The linspace grid may not hold an exact 0: use the tangent at x₀ = 0 to see the value at that point. "
+        "In 2nd and 3rd derivatives of relu and abs SymPy writes δ(x), the Dirac delta: it is 0 away from x = 0, "
+        "and PyTorch gives 0 at x = 0 too.",
     ),
     "deriv.trace_f": ("f(x)", "f(x)"),
     "deriv.trace_autograd": ("f{primes}(x) autograd", "f{primes}(x) autograd"),

@@ -1,6 +1,7 @@
 """The home page and the Derivatives page in a real Chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
 
@@ -42,5 +43,7 @@ def test_derivatives_bad_expression_shows_a_message(app_url, page):
 def test_derivatives_query_string_sets_the_function(app_url, page):
     open_path(page, app_url, "derivatives?deriv_expr=relu(x)&deriv_order=2")
     assert_no_exception(page)
-    assert page.locator(".st-key-deriv_expr input").input_value() == "relu(x)"
+    # the box may be re-rendered once while bound widgets settle: poll instead of one read
+    expect(page.locator(".st-key-deriv_expr input")).to_have_value("relu(x)", timeout=30_000)
+    expect(page.locator(".st-key-deriv_order button[aria-pressed='true'], .st-key-deriv_order [aria-checked='true']").first).to_have_text("2")
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)
