@@ -10,7 +10,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# Each lab is imported on first use, so a page pays only for the modules it needs.
+# The function chain_rule shares its name with its module: importing the submodule binds the
+# module as core.chain_rule, so the function is bound here, eagerly, after it (and wins).
+from core.chain_rule import chain_rule  # noqa: E402,F401
+
+# Every other name is imported on first use, so a page pays only for the modules it needs.
 _EXPORTS: dict[str, str] = {
     "ChainResult": "core.chain_rule",
     "Derivative": "core.derivatives",

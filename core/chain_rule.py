@@ -30,7 +30,7 @@ from plotly.subplots import make_subplots
 
 from core.devices import resolve_device, resolve_dtype
 from core.errors import ExpressionError, LabError
-from core.expression import Expression, parse, tree_size
+from core.expression import Expression, parse, to_plain, tree_size
 from core.i18n import tr
 from core.numeric import evaluate
 from core.plotting import COLORS, compact, style
@@ -153,30 +153,39 @@ def parse_points(text: str, *, limit: int = MAX_TABLE_POINTS) -> np.ndarray:
 
 
 def composition(inner: str | Expression, outer: str | Expression) -> sp.Expr:
-    """g(f(x)) as a SymPy expression in x (bounded in size)."""
-    f, g = parse_inner(inner), parse_outer(outer)
-    comp = g.sympy.xreplace({g.symbol: f.sympy})
+    """g(f(x)) as a SymPy expression in the plain symbol x (bounded in size)."""
+    f = parse_inner(inner)
+    return to_plain(_composition_real(f, parse_outer(outer)), f.real_symbol)
+
+
+def _composition_real(f: Expression, g: Expression) -> sp.Expr:
+    comp = g.real_sympy.xreplace({g.real_symbol: f.real_sympy})
     if tree_size(comp) > MAX_EXACT_NODES:
         raise LabError("err.chain_too_complex")
     return comp
 
 
 def exact_chain_derivative(inner: str | Expression, outer: str | Expression) -> sp.Expr:
-    """d/dx g(f(x)), exactly, by SymPy (no simplification: it can take minutes).
+    """d/dx g(f(x)), exactly, by SymPy, in the plain symbol x (no simplification: it can take minutes).
 
     SymPy differentiates the composition itself, independently of the chain rule; the chain
     rule is used only beforehand, to bound the work: the result holds g'(f(x)) and f'(x), so
     when either is too large the request is refused before the (possibly slow) ``diff``.
     """
-    f, g = parse_inner(inner), parse_outer(outer)
-    comp = composition(f, g)
-    df = sp.diff(f.sympy, f.symbol)
-    dg = sp.diff(g.sympy, g.symbol)
+    f = parse_inner(inner)
+    return to_plain(_exact_chain_real(f, parse_outer(outer)), f.real_symbol)
+
+
+def _exact_chain_real(f: Expression, g: Expression) -> sp.Expr:
+    """The derivative in f's real symbol (for real x SymPy writes d|u|/du as sign(u))."""
+    comp = _composition_real(f, g)
+    df = sp.diff(f.real_sympy, f.real_symbol)
+    dg = sp.diff(g.real_sympy, g.real_symbol)
     if tree_size(df) > MAX_EXACT_NODES or tree_size(dg) > MAX_EXACT_NODES:
         raise LabError("err.chain_too_complex")
-    if tree_size(dg.xreplace({g.symbol: f.sympy})) + tree_size(df) > MAX_EXACT_NODES:
+    if tree_size(dg.xreplace({g.real_symbol: f.real_sympy})) + tree_size(df) > MAX_EXACT_NODES:
         raise LabError("err.chain_too_complex")
-    d = sp.diff(comp, f.symbol)
+    d = sp.diff(comp, f.real_symbol)
     if tree_size(d) > MAX_EXACT_NODES:
         raise LabError("err.chain_too_complex")
     return d
@@ -281,8 +290,8 @@ def chain_rule(
     points = check_points(x)
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
-    exact = exact_chain_derivative(f, g)
-    comp = composition(f, g)
+    exact = _exact_chain_real(f, g)
+    comp = _composition_real(f, g)
 
     x_leaf = torch.tensor(points, dtype=dt, device=dev, requires_grad=True)
     u = f(x_leaf)
@@ -300,7 +309,8 @@ def chain_rule(
         inner=f.text, outer=g.text, device=str(dev), dtype=dtype,
         x=_numpy(x_leaf), u=_numpy(u), z=_numpy(z), du_dx=_numpy(du_dx), dz_du=_numpy(dz_du),
         dz_dx_chain=_numpy(chain), dz_dx=_numpy(dz_dx),
-        composition=comp, exact=exact, dz_dx_exact=_evaluate(exact, f.symbol, x64),
+        composition=to_plain(comp, f.real_symbol), exact=to_plain(exact, f.real_symbol),
+        dz_dx_exact=_evaluate(exact, f.real_symbol, x64),
         inner_latex=f.latex, outer_latex=g.latex,
     )
 

@@ -13,7 +13,7 @@ import torch
 
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
-from core.expression import Expression, parse, tree_size
+from core.expression import Expression, parse, to_plain, tree_size
 from core.numeric import evaluate
 
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
@@ -97,13 +97,21 @@ def check_grid(start: float, stop: float, points: int) -> tuple[float, float, in
 
 
 def exact_derivative(expression: str | Expression, order: int = 1) -> sp.Expr:
-    """The SymPy derivative of the given order (no simplification: it can take minutes)."""
+    """The SymPy derivative of the given order, in the plain ``Symbol("x")`` like ``Expression.sympy``.
+
+    No simplification (``simplify`` can take minutes); a derivative whose tree grows past
+    ``MAX_EXACT_NODES`` raises ``LabError`` instead of being differentiated further.
+    """
     expr = _as_expression(expression)
-    order = _check_int("order", order, 1, MAX_ORDER)
-    d = expr.sympy
+    return to_plain(_exact_real(expr, _check_int("order", order, 1, MAX_ORDER)), expr.real_symbol)
+
+
+def _exact_real(expr: Expression, order: int) -> sp.Expr:
+    """The derivative in the expression's real symbol: the form the reference evaluates."""
+    d = expr.real_sympy
     for k in range(1, order + 1):
         # one order at a time, so a derivative that explodes is stopped before the next diff
-        d = sp.diff(d, expr.symbol)
+        d = sp.diff(d, expr.real_symbol)
         if tree_size(d) > MAX_EXACT_NODES:
             raise LabError("err.diff_too_complex", order=k)
     return d
@@ -154,16 +162,17 @@ def differentiate(
     order = _check_int("order", order, 1, MAX_ORDER)
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
-    exact = exact_derivative(expr, order)
+    exact = _exact_real(expr, order)
 
     xt = torch.linspace(start, stop, points, dtype=dt, device=dev)
     f, df = autograd(expr, xt, order)
     x_np = xt.cpu().numpy()
     df_np = df.numpy(force=True)  # force: a derivative that is identically 0 can be a ZeroTensor
-    df_exact = reference(exact, expr.symbol, x_np)
+    df_exact = reference(exact, expr.real_symbol, x_np)
     both = np.isfinite(df_np) & np.isfinite(df_exact)
     err = float(np.max(np.abs(df_np[both].astype(np.float64) - df_exact[both]))) if both.any() else math.nan
-    return Derivative(expr, order, str(dev), dtype, x_np, f.numpy(force=True), df_np, df_exact, exact, err)
+    plain = to_plain(exact, expr.real_symbol)
+    return Derivative(expr, order, str(dev), dtype, x_np, f.numpy(force=True), df_np, df_exact, plain, err)
 
 
 def reference(exact: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
@@ -197,7 +206,7 @@ def tangent(expression: str | Expression, x0: float, *, device: str = "cpu", dty
     dt = resolve_dtype(dtype, dev)
     xt = torch.tensor([float(x0)], dtype=dt, device=dev)
     f, df = autograd(expr, xt, 1)
-    exact = reference(exact_derivative(expr, 1), expr.symbol, xt.cpu().numpy())
+    exact = reference(_exact_real(expr, 1), expr.real_symbol, xt.cpu().numpy())
     return Tangent(float(xt.item()), float(f.item()), float(df.item()), float(exact[0]))
 
 
@@ -240,13 +249,13 @@ def step_sweep(
     expr = _as_expression(expression)
     start, stop, points = check_grid(start, stop, min(points, 2001))
     h = np.logspace(-16, 0, 65) if steps is None else np.asarray(steps, dtype=np.float64)
-    exact = exact_derivative(expr, 1)
+    exact = _exact_real(expr, 1)
     fd_error: dict[str, np.ndarray] = {}
     ag_error: dict[str, float] = {}
     for name in dtypes:
         xt = torch.linspace(start, stop, points, dtype=resolve_dtype(name, torch.device("cpu")))
         x_np = xt.numpy()
-        ref = reference(exact, expr.symbol, x_np)
+        ref = reference(exact, expr.real_symbol, x_np)
         _, df = autograd(expr, xt, 1)
         ag_error[name] = _max_error(df.numpy(force=True), ref)
         fd_error[name] = np.array([_max_error(central_difference(expr, x_np, float(s), name), ref) for s in h])
@@ -271,7 +280,7 @@ def torch_code(expr: Expression, *, start: float, stop: float, points: int, devi
         "x.requires_grad_(True)",
         f"y = {expr.code}",
     ]
-    if expr.is_constant and not expr.sympy.free_symbols:
+    if expr.is_constant:
         lines[-1] = f"y = torch.full_like(x, {expr.code})  # a constant: its derivative is 0"
         lines.append("dy = torch.zeros_like(x)")
     elif order == 1:

@@ -14,6 +14,7 @@ import math
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy as sp
 import torch
@@ -64,14 +65,16 @@ class Expression:
     """A safely parsed expression in one variable.
 
     Call it on a torch tensor of any device and dtype to get f(tensor), differentiable by
-    autograd. ``sympy`` is the exact SymPy form (the reference), ``latex`` its LaTeX, and
-    ``code`` the same computation written in PyTorch.
+    autograd. ``sympy`` is the exact SymPy form in a plain ``Symbol(variable)`` (as SymPy users
+    write it), ``latex`` its LaTeX, and ``code`` the same computation written in PyTorch.
+    ``real_sympy`` is the same form in a real symbol (``real_symbol``): the one to differentiate,
+    since only for a real x does SymPy write d|x|/dx as sign(x) rather than in complex parts.
     """
 
     text: str
     variable: str
-    sympy: sp.Expr
-    symbol: sp.Symbol
+    real_sympy: sp.Expr
+    real_symbol: sp.Symbol
     code: str
     _fn: TorchFn
 
@@ -82,15 +85,28 @@ class Expression:
         return out
 
     @property
+    def symbol(self) -> sp.Symbol:
+        return sp.Symbol(self.variable)
+
+    @cached_property
+    def sympy(self) -> sp.Expr:
+        return to_plain(self.real_sympy, self.real_symbol)
+
+    @property
     def latex(self) -> str:
-        return sp.latex(self.sympy)
+        return sp.latex(self.real_sympy)
 
     @property
     def is_constant(self) -> bool:
-        return self.symbol not in self.sympy.free_symbols
+        return self.real_symbol not in self.real_sympy.free_symbols
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
+
+
+def to_plain(expr: sp.Expr, real_symbol: sp.Symbol) -> sp.Expr:
+    """``expr`` with its real symbol replaced by the plain symbol of the same name."""
+    return expr.xreplace({real_symbol: sp.Symbol(real_symbol.name)})
 
 
 def parse(text: str, variable: str = "x") -> Expression:

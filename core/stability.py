@@ -828,6 +828,9 @@ def compare_logsumexp(
     if not (math.isfinite(scale) and abs(scale) <= SCALE_LIMIT):
         raise LabError("err.stab_scale", limit=f"{SCALE_LIMIT:g}")
     v = _scaled(b, scale, dt, dev)
+    if not bool(torch.isfinite(v).all()):
+        # scale * v itself left the dtype's range (float16 stops at 65504): nothing to compare
+        raise LabError("err.stab_lse_range", dtype=_dtype_name(dtype), max=f"{torch.finfo(dt).max:g}")
     with torch.no_grad():
         naive = _naive_lse(v)
         softmax_naive = torch.exp(v) / torch.exp(v).sum()

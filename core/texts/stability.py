@@ -250,6 +250,10 @@ TEXTS = {
         "the rounding error of y − x):",
     ),
     # errors
+    "err.stab_lse_range": (
+        "O vetor escalado sai do alcance de {dtype} (|v| até {max}): escolha um fator de escala menor.",
+        "The scaled vector leaves the range of {dtype} (|v| up to {max}): choose a smaller scale factor.",
+    ),
     "err.stab_method": (
         "Forma desconhecida '{method}'. Permitidas: {allowed}.",
         "Unknown method '{method}'. Allowed: {allowed}.",

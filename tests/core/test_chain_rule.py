@@ -74,7 +74,7 @@ def test_result_arrays_are_in_the_computing_dtype():
 
 def test_exact_derivative_of_the_notebook_polynomial():
     d = exact_chain_derivative("1 + x**2", "1 + 7*u**4")
-    x = sp.Symbol("x", real=True)
+    x = sp.Symbol("x")  # the public form uses the plain symbol, as SymPy users write it
     assert sp.expand(d - 56 * x * (1 + x**2) ** 3) == 0
 
 
@@ -103,7 +103,7 @@ def test_full_autograd_equals_sympy_derivative_for_catalogue_pairs(f, g, xs):
     # independent of chain_rule's own evaluation: differentiate the composition again here
     x = sp.Symbol("x", real=True)
     u = sp.Symbol("u", real=True)
-    comp = parse_outer(f"{g}(u)").sympy.xreplace({u: parse_inner(f"{f}(x)").sympy})
+    comp = parse_outer(f"{g}(u)").real_sympy.xreplace({u: parse_inner(f"{f}(x)").real_sympy})
     try:
         ref = evaluate(sp.diff(comp, x), x, np.asarray(xs, dtype=np.float64))
     except NotImplementedError:  # SymPy wrote atan2 (e.g. abs(sqrt(x))): no NumPy rule for it
@@ -117,9 +117,9 @@ def test_factors_match_the_exact_derivatives_of_each_part(f, g):
     xs = np.linspace(-2.5, 2.5, 41)
     r = chain_rule(f"{f}(x)", f"{g}(u)", xs)
     fi, go = parse_inner(f"{f}(x)"), parse_outer(f"{g}(u)")
-    _close_where_finite(r.du_dx, evaluate(sp.diff(fi.sympy, fi.symbol), fi.symbol, xs), EXACT_RTOL)
+    _close_where_finite(r.du_dx, evaluate(sp.diff(fi.real_sympy, fi.real_symbol), fi.real_symbol, xs), EXACT_RTOL)
     # dz/du is evaluated at u(x), the values v held
-    _close_where_finite(r.dz_du, evaluate(sp.diff(go.sympy, go.symbol), go.symbol, r.u), EXACT_RTOL)
+    _close_where_finite(r.dz_du, evaluate(sp.diff(go.real_sympy, go.real_symbol), go.real_symbol, r.u), EXACT_RTOL)
 
 
 def test_relu_then_log_product_is_nan_where_full_backward_gives_zero():
@@ -448,3 +448,16 @@ def test_figure_draws_the_factors_the_product_and_the_full_derivative_dashed():
     assert full.line.dash == "dash" and fig.data[2].line.dash is None
     assert np.isnan(np.asarray(full.y, dtype=float)[5])  # the NaN at x = 0 is a gap, not an error
     assert all(np.isfinite(np.asarray(t.y, dtype=float)[~np.isnan(np.asarray(t.y, dtype=float))]).all() for t in fig.data)
+
+
+def test_core_chain_rule_is_the_function_even_after_importing_the_module():
+    import importlib
+
+    import core
+
+    importlib.import_module("core.chain_rule")
+    from core import chain_rule as exported
+
+    assert callable(core.chain_rule) and callable(exported)
+    r = core.chain_rule("x*x", "u**3", [0, 1, 2, 3])
+    np.testing.assert_array_equal(r.dz_du, [0, 3, 48, 243])

@@ -130,8 +130,9 @@ def test_catalogue_function_parses_to_its_three_forms(name):
     e = parse(f"{name}(x)")
     assert isinstance(e, Expression)
     assert e.code == f"{CATALOGUE[name].code}(x)"
-    assert e.sympy.free_symbols == {e.symbol}
-    assert e.symbol.is_real
+    assert e.sympy.free_symbols == {sp.Symbol("x")}  # the public form: a plain symbol, as SymPy users write
+    assert e.real_sympy.free_symbols == {e.real_symbol}
+    assert e.real_symbol.is_real  # the form differentiated: d|x|/dx = sign(x) only for a real x
     assert not e.is_constant
 
 
@@ -434,3 +435,18 @@ def test_error_column_points_at_the_offending_part():
     assert info.value.params["col"] == 19
     assert "19" in info.value.message("pt")
 
+
+
+def test_public_sympy_form_uses_the_plain_symbol_users_write():
+    x = sp.Symbol("x")
+    assert parse("x**2*sin(x)").sympy - x**2 * sp.sin(x) == 0
+    assert parse("x**2").sympy.subs("x", 3) == 9  # subs with a name finds it
+
+
+def test_exact_derivative_is_in_the_plain_symbol_too():
+    from core.derivatives import differentiate, exact_derivative
+
+    x = sp.Symbol("x")
+    assert exact_derivative("sin(x)") == sp.cos(x)
+    assert exact_derivative("abs(x)") == sp.sign(x)
+    assert differentiate("x**3", points=5).exact == 3 * x**2

@@ -632,3 +632,14 @@ def test_stable_is_accurate_on_cuda(dtype):
         assert np.isfinite(getattr(comp.results["stable"], name)).all()
         assert float(comp.errors["stable"][name].max()) <= STABLE_EPS * exp_thresholds(dtype).eps
     assert comp.results["naive"].value.shape == x.shape
+
+
+def test_logsumexp_scaled_vector_overflowing_float16_is_a_lab_error():
+    # -10 * 1e4 = -1e5 is beyond float16's 65504: the vector itself is -inf, nothing to compare
+    from core.errors import LabError
+    from core.stability import compare_logsumexp
+
+    with pytest.raises(LabError, match="float16"):
+        compare_logsumexp((-10.0,), 1e4, "float16", "cpu")
+    with pytest.raises(LabError):
+        compare_logsumexp((7.0,), 1e4, "float16", "cpu")
