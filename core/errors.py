@@ -6,7 +6,17 @@ pt-BR or English; ``str(err)`` is the English text, for notebooks and logs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Both(NamedTuple):
+    """A message parameter that is itself text: its pt-BR and English forms."""
+
+    pt: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
 
 
 class LabError(ValueError):
@@ -21,7 +31,8 @@ class LabError(ValueError):
         """The message in ``lang`` ("pt" or "en")."""
         from core.i18n import tr  # local import: i18n imports the text tables
 
-        return tr(self.key, lang, **self.params)
+        params = {k: (v.en if lang == "en" else v.pt) if isinstance(v, Both) else v for k, v in self.params.items()}
+        return tr(self.key, lang, **params)
 
 
 class ExpressionError(LabError):

@@ -19,7 +19,7 @@ from functools import cached_property
 import sympy as sp
 import torch
 
-from core.errors import ExpressionError
+from core.errors import Both, ExpressionError
 from core.functions import CATALOGUE
 
 MAX_LENGTH = 200  # characters
@@ -318,30 +318,30 @@ def _torch_op(op: str, lf: TorchFn, rf: TorchFn) -> TorchFn:
     return lambda t: f(lf(t), rf(t))
 
 _DESCRIPTIONS = {
-    ast.Attribute: "attribute access (.)",
-    ast.Subscript: "indexing ([])",
-    ast.Lambda: "lambda",
-    ast.Compare: "comparison",
-    ast.BoolOp: "and/or",
-    ast.IfExp: "if/else",
-    ast.NamedExpr: ":=",
-    ast.JoinedStr: "f-string",
-    ast.Tuple: "tuple",
-    ast.List: "list",
-    ast.Dict: "dict",
-    ast.Set: "set",
-    ast.ListComp: "comprehension",
-    ast.SetComp: "comprehension",
-    ast.DictComp: "comprehension",
-    ast.GeneratorExp: "generator",
-    ast.Starred: "*",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
+    ast.Attribute: Both("acesso a atributo (.)", "attribute access (.)"),
+    ast.Subscript: Both("indexação ([])", "indexing ([])"),
+    ast.Lambda: Both("lambda", "lambda"),
+    ast.Compare: Both("comparação", "comparison"),
+    ast.BoolOp: Both("and/or", "and/or"),
+    ast.IfExp: Both("if/else", "if/else"),
+    ast.NamedExpr: Both(":=", ":="),
+    ast.JoinedStr: Both("f-string", "f-string"),
+    ast.Tuple: Both("tupla", "tuple"),
+    ast.List: Both("lista", "list"),
+    ast.Dict: Both("dicionário", "dict"),
+    ast.Set: Both("conjunto", "set"),
+    ast.ListComp: Both("compreensão de lista", "comprehension"),
+    ast.SetComp: Both("compreensão de conjunto", "comprehension"),
+    ast.DictComp: Both("compreensão de dicionário", "comprehension"),
+    ast.GeneratorExp: Both("gerador", "generator"),
+    ast.Starred: Both("*", "*"),
+    ast.Await: Both("await", "await"),
+    ast.Yield: Both("yield", "yield"),
+    ast.YieldFrom: Both("yield", "yield"),
 }
 
 
-def _describe(node: ast.AST) -> str:
+def _describe(node: ast.AST) -> Both | str:
     if isinstance(node, ast.Constant):
         return type(node.value).__name__
     if isinstance(node, ast.UnaryOp):

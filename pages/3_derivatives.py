@@ -44,6 +44,11 @@ def compute(text, start, stop, points, device, dtype, order, fd_h, lang, present
     return fig, summary
 
 
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def graph(text, lang):
+    return expression_graph_dot(text, lang=lang)
+
+
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
 def sweep(text, start, stop, lang, presentation):
     return step_sweep_figure(step_sweep(text, start=start, stop=stop), lang=lang, presentation=presentation)
@@ -99,6 +104,7 @@ if use_fd:
 try:
     fig, summary = compute(text, float(start), float(stop), int(points), device, dtype, int(order), fd_h, page.lang, page.presentation)
     tan = tangent(text, float(x0), device=device, dtype=dtype)
+    dot = graph(text, page.lang)
 except LabError as err:
     page.error(err)
     st.stop()
@@ -132,7 +138,7 @@ with st.expander(t("common.code")):
 
 with st.expander(t("deriv.graph")):
     st.caption(t("deriv.graph_text"))
-    st.graphviz_chart(expression_graph_dot(text, lang=page.lang))
+    st.graphviz_chart(dot)
 
 
 def _csv() -> bytes:
