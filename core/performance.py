@@ -184,8 +184,11 @@ def parse_sizes(text: str, device: str = "cpu") -> tuple[int, ...]:
         raise LabError("err.perf_sizes_empty")
     sizes = []
     for token in tokens:
-        if not (token.isascii() and token.isdigit()) or len(token) > 7:
+        if not (token.isascii() and token.isdigit()):
             raise LabError("err.perf_size_token", token=token[:20])
+        if len(token) > 7:  # far above any limit; no need to build the huge int
+            top = MAX_SIZE.get(str(device).split(":")[0], MAX_SIZE["cpu"])
+            raise LabError("err.perf_size_range", size=token[:20], high=top, device=str(device))
         sizes.append(int(token))
     return check_sizes(sizes, device)
 
