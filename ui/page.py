@@ -23,6 +23,21 @@ from core.i18n import tr
 # sessions use the cores instead of fighting over them (override with AUTOGRAD_LAB_THREADS).
 torch.set_num_threads(max(1, int(os.environ.get("AUTOGRAD_LAB_THREADS", "1"))))
 
+
+def _limit_malloc_arenas(count: int = 2) -> None:
+    """Cap glibc's malloc arenas: each session's script thread would otherwise get its own,
+    and memory freed in one arena is not reused by another, so the server's RSS creeps up
+    with the number of concurrent sessions. A no-op where the C library is not glibc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, count)  # -8 is M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
+
+
+_limit_malloc_arenas()
+
 PAGES = (
     ("app.py", "nav.home", ":material/home:"),
     ("pages/1_tensors.py", "nav.tensors", ":material/grid_on:"),
