@@ -7,6 +7,7 @@ which works in AppTest, in a browser and on a deep link to a fresh server.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from urllib.parse import urlencode
 import streamlit as st
 import torch
 
+from core.allocator import tune_allocator
 from core.errors import LabError
 from core.i18n import tr
 
@@ -24,19 +26,8 @@ from core.i18n import tr
 torch.set_num_threads(max(1, int(os.environ.get("AUTOGRAD_LAB_THREADS", "1"))))
 
 
-def _limit_malloc_arenas(count: int = 2) -> None:
-    """Cap glibc's malloc arenas: each session's script thread would otherwise get its own,
-    and memory freed in one arena is not reused by another, so the server's RSS creeps up
-    with the number of concurrent sessions. A no-op where the C library is not glibc."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6").mallopt(-8, count)  # -8 is M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass
-
-
-_limit_malloc_arenas()
+# A long-running server must give memory back after each large computation (see core/allocator.py).
+tune_allocator()
 
 PAGES = (
     ("app.py", "nav.home", ":material/home:"),
@@ -47,11 +38,45 @@ PAGES = (
     ("pages/5_stability.py", "nav.stability", ":material/balance:"),
 )
 
+LANGUAGES = ("pt", "en")
+MAX_QUERY_VALUE = 400  # characters of one link value; the longest a view writes is an expression (200)
+MAX_QUERY_KEY = 40
+BOUNDS_KEY = "_ui_number_bounds"
+
+# Always: the "Press Enter to apply" hint covers the value in narrow columns; text boxes also
+# apply when they lose focus, so the hint is not needed to use them.
+_BASE_CSS = """
+<style>
+[data-testid="InputInstructions"] { display: none; }
+</style>
+"""
+
+# Presentation mode: everything a projector shows gets larger, and nothing is cut. Labels that
+# Streamlit truncates with an ellipsis (metric labels, sidebar links) wrap instead; the share
+# link, which nobody reads off a projector, stays small so it does not wrap a few letters a line.
 _PRESENTATION_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.25rem; }
 [data-testid="stWidgetLabel"] p { font-size: 1.15rem; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
+input, textarea, [data-baseweb="select"] div, [data-testid="stButtonGroup"] p { font-size: 1.15rem !important; }
+[data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div { font-size: 1.05rem; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div { font-size: 2.6rem; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
+  font-size: 1.15rem; white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.15rem; }
+[data-testid="stDataFrame"] { zoom: 1.3; }
+[data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.05rem; }
+[data-testid="stAlertContainer"] p { font-size: 1.2rem; }
+[data-testid="stExpander"] summary p, [data-baseweb="tab"] p { font-size: 1.2rem; }
+[data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; max-width: none; }
+[data-testid="stSidebar"] { min-width: 340px; }
+[data-testid="stPageLink"] p, [data-testid="stPageLink"] span {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+[data-testid="stSidebar"] [data-testid="stCode"] code { font-size: 0.7rem; word-break: break-all; }
 </style>
 """
 
@@ -63,6 +88,7 @@ class Page:
     lang: str
     presentation: bool
     query: dict[str, str] = field(default_factory=dict)  # as the URL had it before any widget ran
+    rejected_link_values: list[str] = field(default_factory=list)  # "key=value" the frame replaced
 
     def t(self, key: str, **params: Any) -> str:
         """Translated text for ``key``."""
@@ -72,6 +98,59 @@ class Page:
         """Show a core error as a message, never a traceback."""
         st.error(err.message(self.lang), icon=":material/error:")
 
+    def number(
+        self,
+        label: str,
+        *,
+        low: float,
+        high: float,
+        value: float,
+        key: str,
+        where: Any = None,
+        step: float | None = None,
+        bind: bool = False,
+        help: str | None = None,
+        format: str | None = None,
+    ) -> Any:
+        """A number box whose range is checked here, with a translated message, not by the browser.
+
+        Streamlit's own ``min_value``/``max_value`` make the browser refuse an out-of-range entry
+        with an English tooltip and silently keep the old value. Here the box takes any number;
+        one outside ``[low, high]`` is replaced by the nearest bound and a notice in the page's
+        language says so. Integers when ``low``, ``high`` and ``value`` are all ints. A link
+        value that is not a finite number in range is replaced before the widget reads it.
+        """
+        where = st if where is None else where
+        st.session_state.setdefault(BOUNDS_KEY, {})[key] = (low, high)  # for tests that sweep every box to its bounds
+        integer = all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high, value))
+        if bind and key in st.query_params and key not in st.session_state:
+            raw = st.query_params.get(key, "")
+            num = _finite_number(raw, integer)
+            if num is None or not low <= num <= high:
+                self.rejected_link_values.append(f"{key}={raw}")
+                st.query_params[key] = str(value)
+        got = where.number_input(
+            label,
+            value=value,
+            step=step if step is not None else (1 if integer else None),
+            format=format,
+            key=key,
+            help=help,
+            bind="query-params" if bind else None,
+        )
+        if got is None:
+            got = value
+        if isinstance(got, float) and not math.isfinite(got):
+            clamped = value
+        else:
+            clamped = min(max(got, low), high)
+        if clamped != got:
+            where.warning(
+                self.t("common.out_of_range", value=_show(got), low=_show(low), high=_show(high), used=_show(clamped)),
+                icon=":material/straighten:",
+            )
+        return int(clamped) if integer else float(clamped)
+
     def share(self, values: dict[str, Any]) -> None:
         """Check the link this view was opened with, and offer a link to the current view.
 
@@ -80,14 +159,33 @@ class Page:
         range) and the widget falls back to its default; this says so, once per page visit,
         instead of silently showing something else than the link promised.
         """
-        rejected = [f"{k}={self.query[k]}" for k, v in values.items() if k in self.query and not _same(self.query[k], v)]
+        rejected = list(self.rejected_link_values)
+        rejected += [f"{k}={self.query[k]}" for k, v in values.items() if k in self.query and not _same(self.query[k], v)]
+        rejected = list(dict.fromkeys(rejected))  # a value both sanitized and differing: once
         if rejected:
-            st.warning(self.t("share.rejected", params=", ".join(rejected)[:300]), icon=":material/link_off:")
+            shown = ", ".join(plain(r[:80]) for r in rejected[:6]) + (" …" if len(rejected) > 6 else "")
+            st.warning(self.t("share.rejected", params=shown), icon=":material/link_off:")
         base = (getattr(st.context, "url", None) or "").split("?")[0]
-        link = base + "?" + urlencode({k: _as_text(v) for k, v in values.items() if v is not None})
+        query = {"lang": self.lang} | {k: _as_text(v) for k, v in values.items() if v is not None}
+        link = base + "?" + urlencode(query)
         with st.sidebar.expander(self.t("share.title"), icon=":material/share:"):
             st.caption(self.t("share.help"))
             st.code(link, language=None, wrap_lines=True)
+
+
+def _finite_number(raw: str, integer: bool) -> float | int | None:
+    """``raw`` as a finite number (an int when ``integer``), or None."""
+    try:
+        num = float(str(raw)[:40])
+    except ValueError:
+        return None
+    if not math.isfinite(num) or (integer and not num.is_integer()):
+        return None
+    return int(num) if integer else num
+
+
+def _show(v: float) -> str:
+    return f"{v:,}" if isinstance(v, int) else f"{v:.6g}"
 
 
 def _as_text(value: Any) -> str:
@@ -116,11 +214,18 @@ def lab_pages() -> list[tuple[str, str, str]]:
 
 def setup(title_key: str, icon: str = ":material/functions:") -> Page:
     """Configure the page and draw the shared sidebar; returns the reader's choices."""
-    st.set_page_config(page_title=f"{tr(title_key, 'pt')} · Autograd Lab", page_icon=icon, layout="wide")
+    # the link's values matter on the first run of a page visit; later runs follow the widgets
+    first_run = st.session_state.get("_ui_page") != title_key
+    st.session_state["_ui_page"] = title_key
+    dropped = _drop_long_query_values() if first_run else []
+    if first_run and st.query_params.get("lang") in LANGUAGES:
+        st.session_state["lang"] = st.query_params["lang"]  # a shared link opens in its language
+    tab_lang = st.session_state.get("lang") or "pt"
+    st.set_page_config(page_title=f"{tr(title_key, tab_lang)} · Autograd Lab", page_icon=icon, layout="wide")
     with st.sidebar:
         lang = st.segmented_control(
             "Idioma / Language",
-            options=["pt", "en"],
+            options=list(LANGUAGES),
             format_func={"pt": "Português", "en": "English"}.get,
             default="pt",
             key="lang",
@@ -135,10 +240,29 @@ def setup(title_key: str, icon: str = ":material/functions:") -> Page:
         st.caption(tr("sidebar.labs", lang))
         for path, key, page_icon in lab_pages():
             st.page_link(path, label=tr(key, lang), icon=page_icon)
-    if presentation:
-        st.html(_PRESENTATION_CSS)
-    # the link's values matter on the first run of a page visit; later runs follow the widgets
-    first_run = st.session_state.get("_ui_page") != title_key
-    st.session_state["_ui_page"] = title_key
+    st.html(_BASE_CSS + (_PRESENTATION_CSS if presentation else ""))
     query = dict(st.query_params.to_dict()) if first_run else {}
-    return Page(lang=lang, presentation=bool(presentation), query=query)
+    page = Page(lang=lang, presentation=bool(presentation), query=query)
+    page.rejected_link_values.extend(dropped)
+    return page
+
+
+def _drop_long_query_values() -> list[str]:
+    """Remove link values longer than any widget accepts, before a widget reads them.
+
+    The longest value a view puts in its link is an expression (200 characters); anything far
+    longer is not a link this app made. Returns the dropped "key=value…" texts, shortened.
+    """
+    dropped = []
+    for key in list(st.query_params.keys()):
+        raw = st.query_params.get(key, "")
+        if len(key) > MAX_QUERY_KEY or len(raw) > MAX_QUERY_VALUE:
+            dropped.append(f"{key[:MAX_QUERY_KEY]}={raw[:40]}…")
+            del st.query_params[key]
+    return dropped
+
+
+def plain(text: str) -> str:
+    """``text`` shown literally inside Markdown: as inline code, so it can never be a link,
+    an image, a heading, an emoji or LaTeX, whatever it contains."""
+    return "`" + str(text).replace("`", "\u02cb").replace("\n", " ") + "`"

@@ -25,6 +25,10 @@ TEXTS = {
     "common.run": ("Executar", "Run"),
     "common.code": ("Código PyTorch equivalente", "Equivalent PyTorch code"),
     "common.download_csv": ("Baixar CSV", "Download CSV"),
+    "common.out_of_range": (
+        "{value} está fora do intervalo permitido ({low} a {high}); usando {used}.",
+        "{value} is outside the allowed range ({low} to {high}); using {used}.",
+    ),
     "share.title": ("Compartilhar esta visão", "Share this view"),
     "share.help": (
         "Este link reabre a página com as mesmas escolhas (o botão à direita copia).",
