@@ -30,6 +30,7 @@ import torch
 
 from core.devices import available_devices
 from core.errors import ExpressionError, LabError
+from core.i18n import tr
 
 MAX_DIMS = 4
 MAX_DIM_SIZE = 8
@@ -53,6 +54,10 @@ INDEX_PRESETS = ("X[0]", "X[:, 1]", "X[[0, 2]]", "X[X > 0.5]", "X[..., 1:3]", "X
 BROADCAST_PRESETS = (((4, 3), (4, 3)), ((4, 3), (3,)), ((4, 1), (1, 3)))
 
 LIBRARY_NAMES = {"numpy": "NumPy", "torch": "PyTorch"}
+# The page's choices, shown (and kept in the URL) as code, the same in every language: label -> name
+PATTERN_CHOICES = {f"torch.{p}": p for p in VALUE_PATTERNS}
+CONCAT_CHOICES = {f"torch.{op}": op for op in CONCAT_OPS}
+MUTATE_CHOICES = {"a": "a", "torch.from_numpy(a)": "from_numpy"}
 
 Shape = tuple[int, ...]
 
@@ -92,6 +97,8 @@ def _attempt(fn: Callable[[], Any]) -> tuple[Any, str | None]:
 # Shapes typed by the user: "3, 4", "(3, 4)", "[3, 4]", "3x4", "()".
 
 _SHAPE_TOKEN = re.compile(r"[+-]?\d{1,7}")
+# integers separated by one comma, one x/× or blanks; one trailing comma as in Python's (3,)
+_SHAPE_BODY = re.compile(r"[+-]?\d{1,7}(?:(?:\s*[,x×]\s*|\s+)[+-]?\d{1,7})*\s*,?")
 
 
 def parse_shape(
@@ -104,9 +111,12 @@ def parse_shape(
 ) -> Shape:
     """A shape tuple from text such as ``"3, 4"``, ``"(2, -1)"``, ``"4x1"`` or ``"()"``.
 
-    Parsed with a regular expression (integers separated by commas, ``x`` or spaces):
-    nothing is evaluated. Bounds on the number of dimensions and on each size keep
-    every later computation small. A tuple is checked against the same bounds.
+    Parsed with a regular expression (integers separated by one comma, one ``x`` or
+    blanks, optionally inside one pair of brackets): nothing is evaluated. The scalar
+    shape is written ``()`` (or ``[]``); an empty box is an error, not a scalar, and so
+    is text without numbers such as ``x`` or ``,``. Bounds on the number of dimensions
+    and on each size keep every later computation small. A tuple is checked against
+    the same bounds.
     """
     if isinstance(text, tuple):
         dims = text
@@ -117,20 +127,34 @@ def parse_shape(
             raise LabError("tens.err.shape_syntax", text="?", token="?")
         if len(text) > MAX_SHAPE_CHARS:
             raise LabError("tens.err.shape_long", limit=MAX_SHAPE_CHARS)
-        body = text.strip()
-        if body[:1] in "([" and body[-1:] in ")]":
-            body = body[1:-1]
-        tokens = [tok for tok in re.split(r"[\s,x×]+", body.strip()) if tok]
-        for tok in tokens:
-            if not _SHAPE_TOKEN.fullmatch(tok):
-                raise LabError("tens.err.shape_syntax", text=text.strip(), token=tok)
-        dims = tuple(int(tok) for tok in tokens)
+        dims = _shape_dims(text, scalar_allowed=min_dims == 0)
     if not min_dims <= len(dims) <= max_dims:
         raise LabError("tens.err.shape_dims", ndim=len(dims), low=min_dims, high=max_dims)
     for d in dims:
         if not min_size <= d <= max_size:
             raise LabError("tens.err.shape_size", size=d, low=min_size, high=max_size)
     return dims
+
+
+def _shape_dims(text: str, *, scalar_allowed: bool) -> Shape:
+    """The integers of a shape text; ``()`` is the only way to write the scalar shape."""
+    raw = text.strip()
+    if not raw:
+        raise LabError("tens.err.shape_empty_scalar" if scalar_allowed else "tens.err.shape_empty")
+    body = raw
+    if body[:1] in "([" and body[-1:] in ")]":
+        body = body[1:-1].strip()
+        if not body:
+            return ()
+    if _SHAPE_BODY.fullmatch(body):
+        return tuple(int(tok) for tok in re.split(r"[\s,x×]+", body) if tok)
+    tokens = [tok for tok in re.split(r"[\s,x×]+", body) if tok]
+    bad = next((tok for tok in tokens if not _SHAPE_TOKEN.fullmatch(tok)), None)
+    if bad is not None:
+        raise LabError("tens.err.shape_syntax", text=raw, token=bad)
+    if not tokens:  # only separators: "x", ",", "x x"
+        raise LabError("tens.err.shape_no_numbers", text=raw)
+    raise LabError("tens.err.shape_separators", text=raw)  # "3,,4", "x3", "3,4,,"
 
 
 def format_shape(shape: Shape) -> str:
@@ -402,6 +426,10 @@ class IndexReport:
     numpy: Outcome
     torch: Outcome
     differences: tuple[Note, ...]
+
+    def code(self, library: str) -> str:
+        """The line each library runs: ``X[...]`` on the array, ``T[...]`` on the tensor."""
+        return self.index.text if library == "numpy" else re.sub(r"\bX\b", "T", self.index.text)
 
     @property
     def counts(self) -> np.ndarray:
@@ -706,6 +734,11 @@ def broadcast_report(a: str | Shape, b: str | Shape) -> BroadcastReport:
     return BroadcastReport(a, b, columns, result, error, tuple(differences))
 
 
+def broadcast_code(a: Shape, b: Shape) -> str:
+    """The two calls whose results the broadcasting section shows."""
+    return "\n".join(f"{lib}.broadcast_shapes({format_shape(a)}, {format_shape(b)})" for lib in ("np", "torch"))
+
+
 # ---------------------------------------------------------------------------------------
 # torch.cat / torch.stack (and np.concatenate / np.stack).
 
@@ -772,6 +805,20 @@ def concat_report(a: str | Shape, b: str | Shape, dim: int, op: str = "cat") -> 
     return ConcatReport(op, dim, a, b, code, tuple(labels.shape), source, element, None, tuple(differences))
 
 
+def concat_code(report: ConcatReport) -> str:
+    """The PyTorch lines of the cat/stack section: A and B labelled as drawn, then the call.
+
+    The comments name the labels only (``a0 … a5``), so they read the same in every language.
+    """
+    na, nb = math.prod(report.a), math.prod(report.b)
+    lines = [
+        (f"A = torch.arange({na}).reshape{format_shape(report.a)}", f"# a0 … a{na - 1}"),
+        (f"B = torch.arange({na}, {na + nb}).reshape{format_shape(report.b)}", f"# b0 … b{nb - 1}"),
+    ]
+    width = max(len(code) for code, _ in lines) + 3
+    return "\n".join(code.ljust(width) + comment for code, comment in lines) + "\n" + report.code
+
+
 # ---------------------------------------------------------------------------------------
 # NumPy <-> PyTorch and devices.
 
@@ -785,13 +832,14 @@ class ConversionReport:
     """Before/after values of ``a`` and of tensors made from it, after one in-place change.
 
     ``mutated`` names what was changed: ``"a"`` (the NumPy array) or ``"from_numpy"``
-    (the tensor made by ``torch.from_numpy``). ``shares[name]`` is whether that tensor
-    uses the same memory as ``a``.
+    (the tensor made by ``torch.from_numpy``), by ``statement`` (that change as Python).
+    ``shares[name]`` is whether that tensor uses the same memory as ``a``.
     """
 
     mutated: str
     position: int
     value: float
+    statement: str
     before: dict[str, list[float]]
     after: dict[str, list[float]]
     shares: dict[str, bool]
@@ -832,11 +880,18 @@ def conversion_demo(position: int = 0, value: float = 100.0, mutate: str = "a") 
         mutated=mutate,
         position=position,
         value=float(value),
+        statement=conversion_statement(position, value, mutate),
         before=before,
         after=snapshot(),
         shares={name: bool(np.shares_memory(a, t.numpy())) for name, t in tensors.items()},
         dtypes={"a": str(a.dtype), **{name: str(t.dtype) for name, t in tensors.items()}},
     )
+
+
+def conversion_statement(position: int, value: float, mutate: str) -> str:
+    """The in-place change :func:`conversion_demo` runs, as Python: ``a[2] = 100.0``."""
+    target = "a" if mutate == "a" else "torch.from_numpy(a)"
+    return f"{target}[{int(position)}] = {float(value)!r}"
 
 
 @dataclass(frozen=True)
@@ -873,3 +928,9 @@ def device_reports() -> tuple[DeviceReport, ...]:
 def default_device() -> str:
     """The notebook's choice: ``"cuda"`` when a GPU is present, else ``"cpu"``."""
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def device_code(lang: str = "pt") -> str:
+    """The notebook's device line, with a comment (in ``lang``) giving its value here."""
+    code = 'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")'
+    return f"{code}   # {tr('tens.code.device_here', lang, device=default_device())}"

@@ -1,8 +1,16 @@
-"""Tensor playground: indexing, reshape/view, broadcasting, cat/stack, NumPy <-> PyTorch."""
+"""Tensor playground: indexing, reshape/view, broadcasting, cat/stack, NumPy <-> PyTorch.
+
+Every widget is drawn on every run, whatever fails: Streamlit forgets the state of a
+widget a run does not draw, and a box redrawn later would no longer match the result.
+So a bad shape of X is reported at the top and in the two tabs that need X; the page
+never stops before the tabs. Defaults are given with ``value=`` (never seeded into
+session state), so a box and its URL binding always agree. Choice widgets show their
+options as code (``torch.rand``, ``torch.cat``): Streamlit keeps a choice, and writes it
+to the URL, by its label, so a label that changed with the language, a position or a
+value would drop it.
+"""
 
 from __future__ import annotations
-
-import re
 
 import numpy as np
 import streamlit as st
@@ -18,6 +26,7 @@ from core.tensor_figures import (
 )
 from core.tensors import (
     BROADCAST_PRESETS,
+    CONCAT_CHOICES,
     CONVERSION_SIZE,
     INDEX_PRESETS,
     LIBRARY_NAMES,
@@ -25,13 +34,16 @@ from core.tensors import (
     MAX_CONVERSION_VALUE,
     MAX_INDEX_CHARS,
     MAX_SEED,
+    MUTATE_CHOICES,
+    PATTERN_CHOICES,
     RESHAPE_METHODS,
-    VALUE_PATTERNS,
     Note,
+    broadcast_code,
     broadcast_report,
+    concat_code,
     concat_report,
     conversion_demo,
-    default_device,
+    device_code,
     device_reports,
     format_shape,
     index_tensor,
@@ -94,29 +106,33 @@ st.markdown(t("tens.intro"))
 c_shape, c_pattern, c_seed = st.columns([2, 3, 1])
 shape_text = c_shape.text_input(t("tens.shape"), value="3, 2, 4", key="tens_shape", bind="query-params", help=t("tens.shape_help"),
                                 max_chars=40)
-pattern = c_pattern.segmented_control(
-    t("tens.pattern"), VALUE_PATTERNS, default="rand", key="tens_pattern", bind="query-params",
-    format_func=lambda p: t(f"tens.pattern.{p}"),
-) or "rand"
-seed = int(c_seed.number_input(t("tens.seed"), min_value=0, max_value=MAX_SEED, value=0, step=1, key="tens_seed", bind="query-params"))
+pattern = PATTERN_CHOICES.get(c_pattern.segmented_control(
+    t("tens.pattern"), list(PATTERN_CHOICES), default="torch.rand", key="tens_pattern", bind="query-params",
+    help="  \n".join(f"{code}: {t(f'tens.pattern.{p}')}" for code, p in PATTERN_CHOICES.items()),
+), "rand")
+seed = page.number(t("tens.seed"), low=0, high=MAX_SEED, value=0, key="tens_seed", where=c_seed, bind=True)
+shape: tuple[int, ...] | None = None
+x: np.ndarray | None = None
 try:
     shape = parse_shape(shape_text)
     x = make_tensor(shape, pattern, seed)
 except LabError as err:
-    page.error(err)
-    st.stop()
+    page.error(err)  # no st.stop(): the tabs' widgets must still be drawn (see the docstring)
 
 tab_index, tab_reshape, tab_broadcast, tab_cat, tab_devices = st.tabs(
     [t("tens.tab.index"), t("tens.tab.reshape"), t("tens.tab.broadcast"), t("tens.tab.cat"), t("tens.tab.devices")]
 )
 
 
-def indexing(page: Page, x: np.ndarray) -> None:
+def indexing(page: Page, x: np.ndarray | None) -> None:
     st.markdown(t("tens.index.intro"))
-    st.session_state.setdefault("tens_index", INDEX_PRESETS[0])
     st.pills(t("tens.presets"), INDEX_PRESETS, key="tens_index_preset", on_change=copy_preset,
              args=("tens_index_preset", "tens_index"))
-    text = st.text_input(t("tens.index"), key="tens_index", bind="query-params", max_chars=MAX_INDEX_CHARS, help=t("tens.index_help"))
+    text = st.text_input(t("tens.index"), value=INDEX_PRESETS[0], key="tens_index", bind="query-params",
+                         max_chars=MAX_INDEX_CHARS, help=t("tens.index_help"))
+    if x is None:
+        st.info(t("tens.need_x"))
+        return
     try:
         report = index_cached(x, text)
     except LabError as err:
@@ -148,10 +164,10 @@ def indexing(page: Page, x: np.ndarray) -> None:
     for item in report.differences:
         st.warning(note(item), icon=":material/compare_arrows:")
     rows = []
-    for out, code in ((report.numpy, report.index.text), (report.torch, re.sub(r"\bX\b", "T", report.index.text))):
+    for out in (report.numpy, report.torch):
         rows.append({
             t("tens.col.library"): LIBRARY_NAMES[out.library],
-            t("tens.col.code"): code,
+            t("tens.col.code"): report.code(out.library),
             t("tens.col.shape"): format_shape(out.shape) if out.ok else "—",
             t("tens.col.memory"): (t("tens.view") if out.is_view else t("tens.copy")) if out.ok else "—",
             t("tens.col.error"): out.error or "",
@@ -160,14 +176,17 @@ def indexing(page: Page, x: np.ndarray) -> None:
     st.caption(t("tens.index.view_note"))
 
 
-def reshaping(page: Page, shape: tuple[int, ...], x: np.ndarray) -> None:
+def reshaping(page: Page, shape: tuple[int, ...] | None, x: np.ndarray | None) -> None:
     st.markdown(t("tens.reshape.intro"))
     c_target, c_method, c_swap = st.columns([2, 3, 2])
     target = c_target.text_input(t("tens.target"), value="4, -1", key="tens_target", bind="query-params", max_chars=40,
                                  help=t("tens.target_help"))
     method = c_method.segmented_control(t("tens.method"), RESHAPE_METHODS, default="view", key="tens_method", bind="query-params") or "view"
-    swap = c_swap.toggle(t("tens.transpose"), key="tens_transpose", help=t("tens.transpose_help"),
-                         disabled=len(shape) < 2)
+    swap = c_swap.toggle(t("tens.transpose"), key="tens_transpose", bind="query-params", help=t("tens.transpose_help"),
+                         disabled=shape is not None and len(shape) < 2)
+    if shape is None or x is None:
+        st.info(t("tens.need_x"))
+        return
     try:
         report = reshape_cached(shape, target, swap)
     except LabError as err:
@@ -225,8 +244,6 @@ def reshaping(page: Page, shape: tuple[int, ...], x: np.ndarray) -> None:
 def broadcasting(page: Page) -> None:
     st.markdown(t("tens.bc.intro"))
     labels = {f"{format_shape(a)} + {format_shape(b)}": (a, b) for a, b in BROADCAST_PRESETS}
-    st.session_state.setdefault("tens_bc_a", "4, 1")
-    st.session_state.setdefault("tens_bc_b", "1, 3")
 
     def apply_preset() -> None:
         chosen = st.session_state.get("tens_bc_preset")
@@ -238,8 +255,10 @@ def broadcasting(page: Page) -> None:
 
     st.pills(t("tens.bc.presets"), list(labels), key="tens_bc_preset", on_change=apply_preset)
     c_a, c_b = st.columns(2)
-    a_text = c_a.text_input(t("tens.bc.a"), key="tens_bc_a", bind="query-params", max_chars=60)
-    b_text = c_b.text_input(t("tens.bc.b"), key="tens_bc_b", bind="query-params", max_chars=60)
+    a_text = c_a.text_input(t("tens.bc.a"), value="4, 1", key="tens_bc_a", bind="query-params", max_chars=60,
+                            help=t("tens.bc.shape_help"))
+    b_text = c_b.text_input(t("tens.bc.b"), value="1, 3", key="tens_bc_b", bind="query-params", max_chars=60,
+                            help=t("tens.bc.shape_help"))
     try:
         report = broadcast_cached(a_text, b_text)
     except LabError as err:
@@ -259,19 +278,20 @@ def broadcasting(page: Page) -> None:
     if cells is not None:
         st.plotly_chart(cells, key="tens_fig_bc_cells", **CHART)
     st.caption(t("tens.bc.rule"))
-    st.code(f"np.broadcast_shapes({format_shape(report.a)}, {format_shape(report.b)})\n"
-            f"torch.broadcast_shapes({format_shape(report.a)}, {format_shape(report.b)})", language="python")
+    st.code(broadcast_code(report.a, report.b), language="python")
 
 
 def concatenating(page: Page) -> None:
     st.markdown(t("tens.cat.intro"))
     c_a, c_b, c_dim, c_op = st.columns([2, 2, 1, 2])
-    a_text = c_a.text_input(t("tens.cat.a"), value="2, 3", key="tens_cat_a", bind="query-params", max_chars=40)
-    b_text = c_b.text_input(t("tens.cat.b"), value="1, 3", key="tens_cat_b", bind="query-params", max_chars=40)
-    dim = int(c_dim.number_input("dim", min_value=-MAX_CONCAT_DIM, max_value=MAX_CONCAT_DIM, value=0, step=1,
-                                 key="tens_cat_dim"))
-    op = c_op.segmented_control(t("tens.cat.op"), ["cat", "stack"], default="cat", key="tens_cat_op", bind="query-params",
-                                format_func=lambda o: f"torch.{o}") or "cat"
+    a_text = c_a.text_input(t("tens.cat.a"), value="2, 3", key="tens_cat_a", bind="query-params", max_chars=40,
+                            help=t("tens.cat.shape_help"))
+    b_text = c_b.text_input(t("tens.cat.b"), value="1, 3", key="tens_cat_b", bind="query-params", max_chars=40,
+                            help=t("tens.cat.shape_help"))
+    dim = page.number("dim", low=-MAX_CONCAT_DIM, high=MAX_CONCAT_DIM, value=0, key="tens_cat_dim", where=c_dim,
+                      bind=True)
+    op = CONCAT_CHOICES.get(c_op.segmented_control(t("tens.cat.op"), list(CONCAT_CHOICES), default="torch.cat",
+                                                   key="tens_cat_op", bind="query-params"), "cat")
     try:
         report = concat_cached(a_text, b_text, dim, op)
     except LabError as err:
@@ -300,16 +320,12 @@ def concatenating(page: Page) -> None:
                             title=f"{name} {format_shape(source.shape)}", presentation=page.presentation,
                             width_px=CONTENT_PX * width // sum(widths))
         draw(fig, key, source.shape, col)
-    nb = int(np.prod(report.b))
-    st.code(f"A = torch.arange({na}).reshape{format_shape(report.a)}        # a0 … a{na - 1}\n"
-            f"B = torch.arange({na}, {na + nb}).reshape{format_shape(report.b)}   # b0 … b{nb - 1}\n"
-            f"{report.code}", language="python")
+    st.code(concat_code(report), language="python")
 
 
 def devices_and_conversion(page: Page) -> None:
     st.markdown(t("tens.dev.intro"))
-    st.code(f'device = torch.device("cuda" if torch.cuda.is_available() else "cpu")   # -> {default_device()}',
-            language="python")
+    st.code(device_code(page.lang), language="python")
     for dev in devices_cached():
         shares = t("tens.dev.to_shares") if dev.to_shares_memory else t("tens.dev.to_copies")
         back = t("tens.dev.numpy_ok") if dev.numpy_error is None else t("tens.dev.numpy_fails", error=dev.numpy_error)
@@ -318,18 +334,19 @@ def devices_and_conversion(page: Page) -> None:
     st.subheader(t("tens.conv.title"))
     st.markdown(t("tens.conv.intro"))
     c_pos, c_val, c_what = st.columns([1, 1, 2])
-    position = int(c_pos.number_input(t("tens.conv.position"), min_value=0, max_value=CONVERSION_SIZE - 1, value=0,
-                                      step=1, key="tens_conv_pos"))
-    value = float(c_val.number_input(t("tens.conv.value"), min_value=-MAX_CONVERSION_VALUE,
-                                     max_value=MAX_CONVERSION_VALUE, value=100.0, key="tens_conv_value"))
-    mutate = c_what.radio(t("tens.conv.mutate"), ["a", "from_numpy"], horizontal=True, key="tens_conv_mutate",
-                          format_func=lambda m: f"a[{position}] = {value:g}" if m == "a"
-                          else f"torch.from_numpy(a)[{position}] = {value:g}")
+    position = page.number(t("tens.conv.position"), low=0, high=CONVERSION_SIZE - 1, value=0, key="tens_conv_pos",
+                           where=c_pos, bind=True)
+    value = page.number(t("tens.conv.value"), low=-MAX_CONVERSION_VALUE, high=MAX_CONVERSION_VALUE, value=100.0,
+                        key="tens_conv_value", where=c_val, bind=True)
+    mutate = MUTATE_CHOICES.get(c_what.radio(t("tens.conv.mutate"), list(MUTATE_CHOICES), horizontal=True,
+                                             key="tens_conv_mutate", bind="query-params"), "a")
     try:
         report = conversion_demo(position, value, mutate)
     except LabError as err:
         page.error(err)
         return
+    c_what.caption(t("tens.conv.running"))
+    c_what.code(report.statement, language="python")
     rows = []
     for name, before in report.before.items():
         after = report.after[name]
@@ -364,9 +381,14 @@ page.share({k: st.session_state.get(k) for k in (
     "tens_index",
     "tens_target",
     "tens_method",
+    "tens_transpose",
     "tens_bc_a",
     "tens_bc_b",
     "tens_cat_a",
     "tens_cat_b",
+    "tens_cat_dim",
     "tens_cat_op",
+    "tens_conv_pos",
+    "tens_conv_value",
+    "tens_conv_mutate",
 )})

@@ -131,8 +131,10 @@ TEXTS = {
     ),
     "tens.target": ("Novo formato", "New shape"),
     "tens.target_help": (
-        "Inteiros separados por vírgulas; -1 deixa a biblioteca deduzir uma dimensão. Usado por reshape e view.",
-        "Integers separated by commas; -1 lets the library infer one dimension. Used by reshape and view.",
+        "Inteiros separados por vírgulas; -1 deixa a biblioteca deduzir uma dimensão; () é o formato de um "
+        "escalar. Usado por reshape e view.",
+        "Integers separated by commas; -1 lets the library infer one dimension; () is a scalar's shape. "
+        "Used by reshape and view.",
     ),
     "tens.method": ("Método (PyTorch)", "Method (PyTorch)"),
     "tens.transpose": ("Transpor antes (X.mT)", "Transpose first (X.mT)"),
@@ -179,6 +181,10 @@ TEXTS = {
     "tens.bc.presets": ("Exemplos", "Presets"),
     "tens.bc.a": ("Formato de A", "Shape of A"),
     "tens.bc.b": ("Formato de B", "Shape of B"),
+    "tens.bc.shape_help": (
+        "De 0 a 6 dimensões, cada uma de 0 a 10000, como 4, 1 ou 4x1. O escalar (sem dimensões) é ().",
+        "0 to 6 dimensions, each from 0 to 10000, such as 4, 1 or 4x1. The scalar (no dimensions) is ().",
+    ),
     "tens.bc.result": ("A {a} + B {b} tem formato **{shape}**.", "A {a} + B {b} has shape **{shape}**."),
     "tens.bc.rule": (
         "Esticar não copia nada: a biblioteca lê o mesmo elemento de novo (stride 0). Os dois resultados "
@@ -197,6 +203,10 @@ TEXTS = {
     ),
     "tens.cat.a": ("Formato de A", "Shape of A"),
     "tens.cat.b": ("Formato de B", "Shape of B"),
+    "tens.cat.shape_help": (
+        "De 1 a 4 dimensões, cada uma de 1 a 8, como 2, 3.",
+        "1 to 4 dimensions, each from 1 to 8, such as 2, 3.",
+    ),
     "tens.cat.op": ("Operação", "Operation"),
     "tens.cat.result": ("`{code}` com A {a} e B {b}: formato **{shape}**.", "`{code}` with A {a} and B {b}: shape **{shape}**."),
     "tens.cat.stack_hint": (
@@ -224,6 +234,7 @@ TEXTS = {
         "a = np.arange(4.0) and three tensors made from it. Change one element, in the array or in the "
         "torch.from_numpy tensor, and see what changes with it.",
     ),
+    "tens.conv.running": ("Executado:", "Executed:"),
     "tens.conv.position": ("Posição", "Position"),
     "tens.conv.value": ("Novo valor", "New value"),
     "tens.conv.mutate": ("Mudar", "Change"),
@@ -233,6 +244,11 @@ TEXTS = {
         "compartilha a memória.",
         "torch.from_numpy and torch.as_tensor reuse the array's memory (same dtype, on the CPU), so the change "
         "shows in both directions; torch.tensor always copies. .numpy() of a CPU tensor shares memory too.",
+    ),
+    "tens.code.device_here": ("aqui: {device}", "here: {device}"),
+    "tens.need_x": (
+        "Corrija o formato de X no topo da página para usar esta aba.",
+        "Fix the shape of X at the top of the page to use this tab.",
     ),
     # figures
     "tens.fig.picked": ("escolhida", "picked"),
@@ -253,6 +269,20 @@ TEXTS = {
     "tens.fig.bc_copy_b": ("B repetido pelo broadcasting", "B repeated by broadcasting"),
     # errors: shapes and settings
     "tens.err.shape_long": ("Formato longo demais (máximo {limit} caracteres).", "Shape too long (at most {limit} characters)."),
+    "tens.err.shape_empty": ("Escreva um formato, como 3, 4.", "Type a shape, such as 3, 4."),
+    "tens.err.shape_empty_scalar": (
+        "Escreva um formato, como 3, 4; para um escalar escreva ().",
+        "Type a shape, such as 3, 4; for a scalar type ().",
+    ),
+    "tens.err.shape_no_numbers": (
+        "O formato '{text}' não tem números. Escreva inteiros separados por vírgulas, como 3, 4 (ou 3x4).",
+        "The shape '{text}' has no numbers. Write integers separated by commas, such as 3, 4 (or 3x4).",
+    ),
+    "tens.err.shape_separators": (
+        "Não entendi o formato '{text}': entre dois números vai uma vírgula, um x ou espaços, como 3, 4 ou 3x4.",
+        "Could not read the shape '{text}': two numbers are separated by one comma, one x or blanks, "
+        "such as 3, 4 or 3x4.",
+    ),
     "tens.err.shape_syntax": (
         "Não entendi o formato '{text}' (em '{token}'). Escreva inteiros separados por vírgulas, como 3, 4.",
         "Could not read the shape '{text}' (at '{token}'). Write integers separated by commas, such as 3, 4.",
