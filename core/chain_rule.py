@@ -28,6 +28,7 @@ import sympy as sp
 import torch
 from plotly.subplots import make_subplots
 
+from core.derivatives import check_grid
 from core.devices import resolve_device, resolve_dtype
 from core.errors import ExpressionError, LabError
 from core.expression import Expression, parse, to_plain, tree_size
@@ -42,6 +43,10 @@ MAX_ABS_X = 1e6
 MAX_BACKWARD_CALLS = 10
 MAX_EXACT_NODES = 3000  # size of g(f(x)) and of its derivative that we agree to evaluate
 NOTEBOOK_X = (0.0, 1.0, 2.0, 3.0)
+CHART_POINTS = 401  # the page's curve
+CHART_LIMIT = 1000.0  # |start|, |stop| of the page's curve
+DTYPE_CHOICES = ("float64", "float32")  # the page's dtypes, its default first
+DEFAULT_PRESET = "notebook_cube"
 
 # The notebook's two exercises, then pairs that show domains, kinks and saturation.
 PRESETS: dict[str, tuple[str, str]] = {
@@ -54,6 +59,7 @@ PRESETS: dict[str, tuple[str, str]] = {
     "sin_relu": ("sin(x)", "relu(u)"),
     "cos_exp": ("cos(x)", "exp(-u**2)"),
 }
+NOTEBOOK_PRESETS = ("notebook_cube", "notebook_poly")  # these also restore the notebook's points
 INNER_CATALOGUE: tuple[str, ...] = (
     "x*x", "1 + x**2", "sin(x)", "cos(x)", "exp(x)", "3*x", "x**3 - x", "tanh(x)", "sigmoid(x)",
     "log1p(x**2)", "abs(x)", "relu(x)",
@@ -147,6 +153,25 @@ def parse_points(text: str, *, limit: int = MAX_TABLE_POINTS) -> np.ndarray:
             raise LabError("err.chain_points_finite")
         values.append(v)
     return check_points(values, limit=limit)
+
+
+def points_text(values: Sequence[float] | np.ndarray) -> str:
+    """Points as the page's text box shows them: ``"0, 1, 2, 3"`` (``parse_points`` reads it back)."""
+    return ", ".join(f"{float(v):g}" for v in values)
+
+
+def preset_choice(name: str) -> tuple[str, str, str | None]:
+    """(inner, outer, points text or None) of a preset; the notebook's presets bring their points."""
+    if name not in PRESETS:
+        raise LabError("err.chain_preset", name=str(name)[:40], allowed=", ".join(PRESETS))
+    inner, outer = PRESETS[name]
+    return inner, outer, points_text(NOTEBOOK_X) if name in NOTEBOOK_PRESETS else None
+
+
+def chart_grid(start: float, stop: float, points: int = CHART_POINTS) -> tuple[float, ...]:
+    """``points`` evenly spaced x from ``start`` to ``stop`` (finite, start < stop, else ``LabError``)."""
+    lo, hi, n = check_grid(start, stop, points)
+    return tuple(np.linspace(lo, hi, n).tolist())
 
 
 # ---------------------------------------------------------------- the chain rule
@@ -593,5 +618,88 @@ def chain_figure(
         )
     fig.update_xaxes(title_text="x", row=2, col=1)
     style(fig, presentation, height=620)
+    # powers of ten, never SI prefixes: a derivative of 2e-6 must not read "2µ" (nor 3e9 "3G")
+    fig.update_xaxes(exponentformat="power")
+    fig.update_yaxes(exponentformat="power")
     # the shared style puts the legend just above the plot, where the first subplot title sits
     return fig.update_layout(legend={"y": 1.06}, margin={"t": 110 if presentation else 90})
+
+
+# ---------------------------------------------------------------- what the page shows
+
+
+def number_cells(values: object) -> list[str]:
+    """Numbers as table text with 10 significant digits, NaN written ``NaN`` and ±inf as ``inf``.
+
+    Text, not numbers: a dataframe shows NaN as "None", and NaN is what this lab is about.
+    """
+    return [f"{v:.10g}".replace("nan", "NaN") for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def metric_text(value: float) -> str:
+    """A maximum difference for a metric: ``1.234e-15``, or a dash when no point had both finite."""
+    return "—" if math.isnan(value) else f"{value:.3e}"
+
+
+def table_columns(result: ChainResult, lang: str = "pt") -> dict[str, list[str]]:
+    """The page's table: x, u, z, both factors, their product, the full backward and the exact dz/dx."""
+    return {
+        "x": number_cells(result.x),
+        tr("chain.col_u", lang): number_cells(result.u),
+        tr("chain.col_z", lang): number_cells(result.z),
+        tr("chain.col_du_dx", lang): number_cells(result.du_dx),
+        tr("chain.col_dz_du", lang): number_cells(result.dz_du),
+        tr("chain.col_chain", lang): number_cells(result.dz_dx_chain),
+        tr("chain.col_full", lang): number_cells(result.dz_dx),
+        tr("chain.col_exact", lang): number_cells(result.dz_dx_exact),
+    }
+
+
+def notes(table: ChainResult, curve: ChainResult) -> list[str]:
+    """Text keys of the notes the results call for: non-finite values, no exact reference."""
+    arrays = (table.du_dx, table.dz_du, table.dz_dx_chain, table.dz_dx, curve.dz_dx)
+    keys = []
+    if not all(np.isfinite(a).all() for a in arrays):
+        keys.append("chain.nonfinite")
+    if np.isnan(table.dz_dx_exact).all() and np.isfinite(table.dz_dx).any():
+        keys.append("chain.no_exact")
+    return keys
+
+
+def accumulation_columns(acc: AccumulationTrap, lang: str = "pt") -> dict[str, list[str]]:
+    """x, x.grad after each call, then after ``zero_()`` and after ``= None`` (one more call each)."""
+    columns = {"x": number_cells(acc.x)}
+    for k, grad in enumerate(acc.grads, start=1):
+        columns[tr("chain.trap_after", lang, k=k)] = number_cells(grad)
+    columns[tr("chain.trap_zero", lang)] = number_cells(acc.after_zero)
+    columns[tr("chain.trap_none", lang)] = number_cells(acc.after_none)
+    return columns
+
+
+def nonscalar_columns(trap: NonScalarTrap, lang: str = "pt") -> dict[str, list[str]]:
+    """x, the gradient from ``backward(ones)``, from ``sum().backward()``, w, and from ``backward(w)``."""
+    return {
+        "x": number_cells(trap.x),
+        tr("chain.col_ones", lang): number_cells(trap.grad_ones),
+        tr("chain.col_sum", lang): number_cells(trap.grad_sum),
+        tr("chain.col_w", lang): number_cells(trap.weights),
+        tr("chain.col_weighted", lang): number_cells(trap.grad_weights),
+    }
+
+
+def nonscalar_code(trap: NonScalarTrap, lang: str = "pt") -> str:
+    """The failing call and PyTorch's own (English) message, as a console would show them."""
+    return f">>> u.backward()\nRuntimeError: {trap.message}" if trap.message else tr("chain.trap_no_error", lang)
+
+
+def sum_columns(cases: Sequence[SumCase], lang: str = "pt") -> dict[str, list[str]]:
+    """One row per function: its code, elementwise or not, the gradient of the sum, the Jacobian's diagonal."""
+    def values(a: np.ndarray) -> str:
+        return ", ".join(f"{v:.6g}" for v in a)
+
+    return {
+        tr("chain.col_case", lang): [c.code for c in cases],
+        tr("chain.col_elementwise", lang): [tr("chain.yes" if c.elementwise else "chain.no", lang) for c in cases],
+        tr("chain.col_grad_sum", lang): [values(c.grad_of_sum) for c in cases],
+        tr("chain.col_diag", lang): [values(c.jacobian_diagonal) for c in cases],
+    }

@@ -26,6 +26,7 @@ import torch
 
 from core.devices import DTYPES, resolve_device, resolve_dtype
 from core.errors import LabError
+from core.i18n import tr
 
 METHODS = ("naive", "rewritten", "stable")
 DTYPE_NAMES = tuple(DTYPES)
@@ -40,6 +41,29 @@ SCALE_LIMIT = 1e4
 _REFERENCE_BITS = 113  # quadruple precision: the reference is exact to far below float64's ulp
 
 _INT_VIEW = {16: torch.int16, 32: torch.int32, 64: torch.int64}
+
+# The page's choices. Presets: the notebook's two points, then where float16 overflows and
+# where bfloat16 loses all accuracy. Spans are multiples of the dtype's overflow threshold T.
+PRESETS: dict[str, dict[str, float | str]] = {
+    "nb_small": {"x": 2.0, "y": 3.0, "dtype": "float64"},
+    "nb_large": {"x": 400.0, "y": 800.0, "dtype": "float64"},
+    "f16_overflow": {"x": 11.1, "y": 0.0, "dtype": "float16"},
+    "bf16_loss": {"x": 6.0, "y": 0.0, "dtype": "bfloat16"},
+}
+DEFAULTS: dict[str, float | int | str] = {
+    "x": 2.0,
+    "y": 3.0,
+    "dtype": "float32",
+    "chart_span": 1.5,
+    "map_span": 1.5,
+    "map_points": 61,
+    "map_quantity": "value",
+    "lse_vector": "1, 2, 3",
+    "lse_scale": 30.0,
+}
+SPAN_CHOICES = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0)
+MAP_POINT_CHOICES = (21, 41, 61, 81, 101)
+CHART_POINTS = 1001
 
 # Status of one computed value (failure kinds), shared by the regions and the tests.
 VALUE_OK, VALUE_NAN, VALUE_INF, VALUE_ZERO = 0, 1, 2, 3
@@ -854,3 +878,37 @@ def compare_logsumexp(
         softmax_exact=softmax_exact,
         scale_range=(_naive_scale_limit(b, -1.0, dt, dev), _naive_scale_limit(b, 1.0, dt, dev)),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The page's ranges and code
+
+
+def chart_range(y: float, span: float, dtype: str) -> tuple[float, float]:
+    """x from y - span * T to y + span * T (T: the dtype's overflow threshold), within ±INPUT_LIMIT."""
+    reach = span * exp_thresholds(dtype).overflow
+    return max(y - reach, -INPUT_LIMIT), min(y + reach, INPUT_LIMIT)
+
+
+def map_half_width(span: float, dtype: str) -> float:
+    """Half the side of the map's square, span * T, at most INPUT_LIMIT."""
+    return min(span * exp_thresholds(dtype).overflow, INPUT_LIMIT)
+
+
+def stable_code(lang: str = "pt") -> str:
+    """The stable form in plain PyTorch, as the page shows it, commented in ``lang``.
+
+    ``torch.logaddexp(d, 0)`` is softplus(d) computed without overflow; it does not carry
+    the rounding error of y - x as ``log_exp(..., "stable")`` does.
+    """
+    return "\n".join([
+        "import torch",
+        "",
+        "",
+        "def log_exp(x, y):",
+        f"    # {tr('stab.code.formula', lang)}",
+        f"    # {tr('stab.code.why', lang)}",
+        "    d = y - x",
+        "    return torch.logaddexp(d, torch.zeros_like(d))",
+        "",
+    ])

@@ -1,8 +1,10 @@
-"""Plotly figures of the numerical stability lab (pure builders: data in, figure out).
+"""Figures and tables of the numerical stability lab (pure builders: data in, figure or rows out).
 
 Arrays go out as float32 with NaN for every non-finite point (a gap in a line), which
 keeps the chart spec small: about 170 KB for the chart along x at 1001 points and
-190 KB for the three maps at 101 x 101 (the page's largest settings).
+190 KB for the three maps at 101 x 101 (the page's largest settings). Every axis writes
+its numbers with powers of ten (10⁻¹⁶, 2×10⁴), never with SI prefixes (10f, 20k), and an
+error of 0, which a log scale cannot draw, is drawn at a floor that the chart names.
 """
 
 from __future__ import annotations
@@ -10,14 +12,21 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.i18n import tr
-from core.stability import METHODS, AlongX, Comparison, LogSumExp, exp_thresholds
+from core.stability import METHODS, AlongX, Comparison, LogSumExp, Region, exp_thresholds, why_params
 
 COLORS = {"naive": "#d62728", "rewritten": "#e08a00", "stable": "#1f5fbf", "reference": "#222222"}
 NONFINITE_COLOR = "#111111"
+FLOOR_COLOR = "#777777"
+MAP_HEIGHT = {False: 400, True: 480}
+MAP_MARGIN = {"l": 60, "r": 20, "t": 40, "b": 50}
+COLORBAR_YPAD = 10  # plotly's default padding at each end of a colour bar, in px
+TICK_GAP = 2.0  # colour-bar labels at least this many font sizes apart
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _sizes(presentation: bool) -> dict[str, float]:
@@ -32,9 +41,41 @@ def _f32(values: np.ndarray) -> np.ndarray:
         return out.astype(np.float32)
 
 
+def power_text(k: int) -> str:
+    """10**k written with a superscript exponent: ``10⁻¹⁸``; ``1`` for k = 0 and ``10`` for k = 1."""
+    return "1" if k == 0 else "10" if k == 1 else "10" + str(k).translate(_SUPERSCRIPTS)
+
+
+def error_floor_exponent(dtype: str) -> int:
+    """k such that relative errors below 10**k are drawn at 10**k: two decades below the dtype's eps.
+
+    A log axis has no 0, and an error is exactly 0 wherever the result is exact to the
+    reference's last bit; -18, -9, -6 and -5 for float64, float32, float16 and bfloat16.
+    """
+    return math.floor(math.log10(exp_thresholds(dtype).eps)) - 2
+
+
 def error_floor(dtype: str) -> float:
-    """Relative errors below this are drawn at it (a log axis has no 0; exact results have 0)."""
-    return exp_thresholds(dtype).eps / 64
+    """10 ** ``error_floor_exponent(dtype)``: where errors of 0 and below it are drawn."""
+    return 10.0 ** error_floor_exponent(dtype)
+
+
+def floor_text(dtype: str) -> str:
+    """The floor as the page's texts write it, e.g. ``10⁻¹⁸``."""
+    return power_text(error_floor_exponent(dtype))
+
+
+def _powers_of_ten(fig: go.Figure) -> go.Figure:
+    """Every axis writes 10⁻¹⁶ or 2×10⁴, never SI prefixes (plotly's default writes 10f, 1p, 20k)."""
+    fig.update_xaxes(exponentformat="power")
+    fig.update_yaxes(exponentformat="power")
+    return fig
+
+
+def _panel_shape(row: int, **shape) -> dict:
+    """A shape spanning the full height of panel ``row`` (1, 2, 3) of the chart along x, at data x."""
+    axis = "" if row == 1 else str(row)
+    return {"xref": f"x{axis}", "yref": f"y{axis} domain", "y0": 0, "y1": 1, **shape}
 
 
 def _label(method: str, lang: str) -> str:
@@ -53,6 +94,7 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     x = comp.x.ravel()
     xs = _f32(x)
     floor = error_floor(comp.dtype)
+    floored = False
     fig = make_subplots(
         rows=3,
         cols=1,
@@ -93,15 +135,22 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
                        showlegend=False, line={"color": color, "width": size["line"]}, **common),
             row=3, col=1,
         )
+        floored |= bool((err["value"] < floor).any())
+    if floored:  # a log axis cannot draw 0: say where those points went
+        fig.add_trace(
+            go.Scatter(x=[xs[0], xs[-1]], y=[floor, floor], mode="lines", hoverinfo="skip",
+                       name=tr("stab.chart.floor", lang, floor=floor_text(comp.dtype)),
+                       line={"color": FLOOR_COLOR, "width": 1.5, "dash": "dot"}),
+            row=3, col=1,
+        )
+    # shapes go into the layout in one list: plotly's add_vline/add_vrect take ~30 ms a call
+    shapes: list[dict] = []
     shaded = set()
     for region in data.regions:
         if region.kind == "zero":
             continue  # a finite value: the error panel shows it (error 1)
-        row = 1 if region.part == "value" else 2
-        fig.add_vrect(
-            x0=region.start, x1=region.stop, row=row, col=1, fillcolor=COLORS[region.method],
-            opacity=0.14, line_width=0, layer="below",
-        )
+        shapes.append(_panel_shape(1 if region.part == "value" else 2, type="rect", x0=region.start, x1=region.stop,
+                                   fillcolor=COLORS[region.method], opacity=0.14, line_width=0, layer="below"))
         shaded.add(region.method)
     for method in METHODS:
         if method in shaded:  # a legend entry for the bands (shapes have none)
@@ -119,17 +168,18 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     ]
     for pos, key, dash in lines:
         if lo <= pos <= hi:
-            for row in (1, 2, 3):
-                fig.add_vline(x=pos, row=row, col=1, line={"color": "#555555", "width": 1.2, "dash": dash})
+            shapes += [_panel_shape(row, type="line", x0=pos, x1=pos, line={"color": "#555555", "width": 1.2, "dash": dash})
+                       for row in (1, 2, 3)]
             fig.add_annotation(
                 x=pos, y=1.0, xref="x", yref="paper", text=f"{tr(key, lang)} ({pos:.6g})", showarrow=False,
                 textangle=-90, xanchor="right", yanchor="top", bgcolor="rgba(255,255,255,0.75)",
                 font={"size": size["font"] * 0.8, "color": "#444444"},
             )
     if x_now is not None and lo <= x_now <= hi:
-        for row in (1, 2, 3):
-            fig.add_vline(x=x_now, row=row, col=1, line={"color": "#2ca02c", "width": 1.5})
-    fig.update_yaxes(type="log", row=3, col=1, exponentformat="power")
+        shapes += [_panel_shape(row, type="line", x0=x_now, x1=x_now, line={"color": "#2ca02c", "width": 1.5})
+                   for row in (1, 2, 3)]
+    fig.update_layout(shapes=shapes)
+    fig.update_yaxes(type="log", row=3, col=1)
     fig.update_xaxes(title_text="x", row=3, col=1)
     fig.update_layout(
         height=900 if presentation else 760,
@@ -138,29 +188,50 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
         hovermode="x unified",
     )
-    return fig
+    return _powers_of_ten(fig)
 
 
-def _map_colorscale(zmin: float) -> list[list]:
-    """Viridis for log10(error) in [zmin, 0], then a sharp black band for NaN/inf (z = 1)."""
-    top = (0 - zmin) / (1 - zmin)
+def map_scale(dtype: str, presentation: bool = False) -> tuple[int, int]:
+    """(zmin, step) of the map's colour bar, in decades: a label every ``step`` decades.
+
+    The bar runs from 10**zmin (the error floor, lowered to a multiple of ``step``) to 1,
+    then one ``step`` more for the NaN/inf band. ``step`` is the smallest that keeps the
+    labels TICK_GAP font sizes apart on the bar: 2 for float64, 1 for float32 (3 and 2 in
+    presentation mode, whose font is larger).
+    """
+    font = _sizes(presentation)["font"]
+    bar = MAP_HEIGHT[presentation] - MAP_MARGIN["t"] - MAP_MARGIN["b"] - 2 * COLORBAR_YPAD
+    floor = error_floor_exponent(dtype)
+    step = 1
+    while True:
+        zmin = -step * math.ceil(-floor / step)
+        if step * bar / (step - zmin) >= TICK_GAP * font:
+            return zmin, step
+        step += 1
+
+
+def _map_colorscale(zmin: int, top: int) -> list[list]:
+    """Viridis for log10(error) in [zmin, 0], then a sharp black band up to ``top`` for NaN/inf."""
+    edge = (0 - zmin) / (top - zmin)
     viridis = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
-    scale = [[top * i / (len(viridis) - 1), c] for i, c in enumerate(viridis)]
-    return [*scale, [min(top + 1e-6, 1.0), NONFINITE_COLOR], [1.0, NONFINITE_COLOR]]
+    scale = [[edge * i / (len(viridis) - 1), c] for i, c in enumerate(viridis)]
+    return [*scale, [min(edge + 1e-6, 1.0), NONFINITE_COLOR], [1.0, NONFINITE_COLOR]]
 
 
 def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt", presentation: bool = False) -> go.Figure:
     """One heatmap per form over (x, y): log10 of the relative error, black where NaN/inf.
 
     quantity: "value" (error of f) or "grad" (the worse of the two gradients; NaN/inf
-    if either is). One shared colour axis; z is float32 to keep the spec small.
+    if either is). One shared colour axis; z is float32 to keep the spec small. Errors
+    below the floor, 0 included, take the floor's colour, and its label says so.
     """
     th = exp_thresholds(comp.dtype)
     size = _sizes(presentation)
-    zmin = math.floor(math.log10(th.eps)) - 1
+    zmin, step = map_scale(comp.dtype, presentation)
+    top = step  # the NaN/inf band is one label step tall
     xs, ys = comp.x[0], comp.y[:, 0]
     fig = make_subplots(
-        rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.03,
+        rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.05,
         subplot_titles=[_label(m, lang) for m in METHODS],
     )
     for col, method in enumerate(METHODS, start=1):
@@ -168,7 +239,7 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
         e = err["value"] if quantity == "value" else np.maximum(err["grad_x"], err["grad_y"])
         with np.errstate(divide="ignore"):
             z = np.log10(np.maximum(e, 10.0**zmin))
-        z = np.where(np.isfinite(e), np.minimum(z, 0.0), 1.0).astype(np.float32)
+        z = np.where(np.isfinite(e), np.minimum(z, 0.0), top).astype(np.float32)
         fig.add_trace(
             go.Heatmap(
                 x=xs.astype(np.float32), y=ys.astype(np.float32), z=z, coloraxis="coloraxis", name=_label(method, lang),
@@ -188,23 +259,24 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
                               line={"color": "#dddddd", "width": 1, "dash": dash})
         fig.update_xaxes(title_text="x", range=[lo, hi], row=1, col=col)
     fig.update_yaxes(title_text="y", row=1, col=1)
-    ticks = list(range(zmin, 1, 2 if zmin < -8 else 1))
-    if ticks[-1] != 0:
-        ticks.append(0)
+    ticks = list(range(zmin, 1, step))
+    texts = [tr("stab.map.floor", lang, floor=power_text(zmin)), *(power_text(k) for k in ticks[1:])]
     fig.update_layout(
         coloraxis={
-            "colorscale": _map_colorscale(zmin), "cmin": zmin, "cmax": 1,
+            "colorscale": _map_colorscale(zmin, top), "cmin": zmin, "cmax": top,
             "colorbar": {
-                "title": {"text": tr("stab.map.colorbar", lang)},
-                "tickvals": [*ticks, 1],
-                "ticktext": [f"1e{t}" if t else "1" for t in ticks] + [tr("stab.map.nonfinite", lang)],
+                "title": {"text": tr("stab.map.colorbar", lang), "side": "right"},
+                "tickvals": [*ticks, top],
+                "ticktext": [*texts, tr("stab.map.nonfinite", lang)],
+                "ypad": COLORBAR_YPAD,
+                "thickness": 22 if presentation else 16,
             },
         },
-        height=480 if presentation else 400,
+        height=MAP_HEIGHT[presentation],
         font={"size": size["font"]},
-        margin={"l": 60, "r": 20, "t": 40, "b": 50},
+        margin=MAP_MARGIN,
     )
-    return fig
+    return _powers_of_ten(fig)
 
 
 def softmax_figure(result: LogSumExp, lang: str = "pt", presentation: bool = False) -> go.Figure:
@@ -235,4 +307,74 @@ def softmax_figure(result: LogSumExp, lang: str = "pt", presentation: bool = Fal
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
-    return fig
+    return _powers_of_ten(fig)
+
+
+# ---------------------------------------------------------------------------------------
+# Tables
+
+
+def number_text(value: float) -> str:
+    """A number as the page writes it in texts: up to 10 significant digits (``400``, ``11.1015625``)."""
+    return f"{value:.10g}"
+
+
+def point_table(point: Comparison, lang: str = "pt") -> pd.DataFrame:
+    """One row per form, then the exact reference: f, ∂f/∂x, ∂f/∂y (first three columns, values)
+    and the relative errors of f and of the worse gradient (last two columns), indexed by the form."""
+    col = {k: tr(f"stab.col.{k}", lang) for k in ("form", "value", "dx", "dy", "err_value", "err_grad")}
+    rows = []
+    for method in METHODS:
+        ev, err = point.results[method], point.errors[method]
+        rows.append({
+            col["form"]: tr(f"stab.method.{method}", lang),
+            col["value"]: ev.value.item(),
+            col["dx"]: ev.grad_x.item(),
+            col["dy"]: ev.grad_y.item(),
+            col["err_value"]: err["value"].item(),
+            col["err_grad"]: max(err["grad_x"].item(), err["grad_y"].item()),
+        })
+    ref = point.reference
+    rows.append({
+        col["form"]: tr("stab.method.reference", lang),
+        col["value"]: ref.value_hi.item(),
+        col["dx"]: -ref.grad_hi.item(),
+        col["dy"]: ref.grad_hi.item(),
+        col["err_value"]: 0.0,
+        col["err_grad"]: 0.0,
+    })
+    return pd.DataFrame(rows).set_index(col["form"])
+
+
+def region_rows(regions: list[Region], dtype: str, lang: str = "pt") -> list[dict[str, str]]:
+    """The regions table: form, value or gradients, result, from, to, and why (with the dtype's numbers)."""
+    params = why_params(dtype)
+
+    def edge(r: Region, value: float, is_open: bool) -> str:
+        text = number_text(value) if r.exact else f"≈ {number_text(value)}"
+        return tr("stab.regions.open", lang, x=text) if is_open else text
+
+    rows = []
+    for r in regions:
+        why = tr(r.reason, lang, **params)
+        why += tr("stab.regions.intermittent", lang) if r.intermittent else ""
+        why += "" if r.exact else tr("stab.regions.approx", lang)
+        rows.append({
+            tr("stab.col.form", lang): tr(f"stab.short.{r.method}", lang),
+            tr("stab.col.part", lang): tr(f"stab.part.{r.part}", lang),
+            tr("stab.col.kind", lang): tr(f"stab.kind.{r.kind}", lang),
+            tr("stab.col.from", lang): edge(r, r.start, r.open_start),
+            tr("stab.col.to", lang): edge(r, r.stop, r.open_stop),
+            tr("stab.col.why", lang): why,
+        })
+    return rows
+
+
+def softmax_table(result: LogSumExp, lang: str = "pt") -> pd.DataFrame:
+    """The scaled vector and its softmax three ways, one column each."""
+    return pd.DataFrame({
+        tr("stab.lse.col.v", lang): result.v,
+        tr("stab.lse.col.naive", lang): result.softmax_naive,
+        tr("stab.lse.col.torch", lang): result.softmax_torch,
+        tr("stab.lse.col.exact", lang): result.softmax_exact,
+    })

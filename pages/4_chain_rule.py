@@ -1,9 +1,11 @@
 """Chain rule: detach(), the intermediate gradients, the autograd graph and three traps."""
 
-import numpy as np
 import streamlit as st
 
 from core.chain_rule import (
+    CHART_LIMIT,
+    DEFAULT_PRESET,
+    DTYPE_CHOICES,
     INNER_CATALOGUE,
     MAX_BACKWARD_CALLS,
     MAX_POINTS_TEXT,
@@ -11,18 +13,27 @@ from core.chain_rule import (
     NOTEBOOK_X,
     OUTER_CATALOGUE,
     PRESETS,
+    accumulation_columns,
     accumulation_trap,
     chain_code,
     chain_figure,
     chain_rule,
+    chart_grid,
     check_trap_inputs,
+    metric_text,
+    nonscalar_code,
+    nonscalar_columns,
     nonscalar_trap,
+    notes,
     parse_inner,
     parse_outer,
     parse_points,
+    points_text,
+    preset_choice,
+    sum_columns,
     sum_trap,
+    table_columns,
 )
-from core.derivatives import check_grid
 from core.devices import available_devices
 from core.errors import LabError
 from core.expression import MAX_LENGTH
@@ -32,7 +43,6 @@ from ui.page import setup
 
 page = setup("nav.chain_rule", icon=":material/link:")
 t = page.t
-CHART_POINTS = 401
 CUSTOM = "custom"
 
 
@@ -42,20 +52,18 @@ def compute(inner, outer, points, device, dtype):
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def graphs(inner, outer, lang):
-    return chain_graph_dot(inner, outer, detached=True, lang=lang), chain_graph_dot(inner, outer, detached=False, lang=lang)
-
-
-def _points_text(values) -> str:
-    return ", ".join(f"{v:g}" for v in values)
+def graphs(inner, outer, lang, dtype, n):
+    # the labels show the table's points in the chosen dtype: x  (n,) dtype
+    return tuple(chain_graph_dot(inner, outer, detached=cut, lang=lang, dtype=dtype, points=n) for cut in (True, False))
 
 
 def _use_preset() -> None:
     name = st.session_state.get("chain_preset")
     if name in PRESETS:
-        st.session_state["chain_inner"], st.session_state["chain_outer"] = PRESETS[name]
-        if name.startswith("notebook"):
-            st.session_state["chain_points"] = _points_text(NOTEBOOK_X)
+        inner, outer, points = preset_choice(name)
+        st.session_state["chain_inner"], st.session_state["chain_outer"] = inner, outer
+        if points is not None:
+            st.session_state["chain_points"] = points
         st.session_state["chain_inner_pick"] = st.session_state["chain_outer_pick"] = None
 
 
@@ -66,15 +74,6 @@ def _use_pick(pick_key: str, text_key: str) -> None:
         st.session_state["chain_preset"] = CUSTOM
 
 
-def _fmt(a) -> list[float]:
-    return [float(v) for v in np.asarray(a, dtype=np.float64)]
-
-
-def _cells(a) -> list[str]:
-    # text cells: st.dataframe would show NaN as "None", and NaN is what this lab is about
-    return [f"{v:.10g}".replace("nan", "NaN") for v in np.asarray(a, dtype=np.float64)]
-
-
 def numbers_table(columns: dict[str, list[str]], key: str) -> None:
     """A table of number cells written as text, right-aligned like numbers."""
     config = {name: st.column_config.TextColumn(alignment="right") for name in columns}
@@ -82,8 +81,8 @@ def numbers_table(columns: dict[str, list[str]], key: str) -> None:
 
 
 # defaults through session state (not value=): the preset and catalogue callbacks write these keys
-for key, default in (("chain_preset", "notebook_cube"), ("chain_inner", PRESETS["notebook_cube"][0]),
-                     ("chain_outer", PRESETS["notebook_cube"][1]), ("chain_points", _points_text(NOTEBOOK_X))):
+for key, default in (("chain_preset", DEFAULT_PRESET), ("chain_inner", PRESETS[DEFAULT_PRESET][0]),
+                     ("chain_outer", PRESETS[DEFAULT_PRESET][1]), ("chain_points", points_text(NOTEBOOK_X))):
     st.session_state.setdefault(key, default)
 
 st.title(t("chain.title"))
@@ -94,25 +93,23 @@ st.selectbox(t("chain.preset"), [CUSTOM, *PRESETS], key="chain_preset", on_chang
 help_text = t("chain.expr_help", functions=", ".join(CATALOGUE))
 col_f, col_g = st.columns(2)
 col_f.selectbox(t("chain.inner_pick"), INNER_CATALOGUE, index=None, key="chain_inner_pick",
-             on_change=_use_pick, args=("chain_inner_pick", "chain_inner"), placeholder="x*x, sin(x), ...")
-inner_text = col_f.text_input(t("chain.inner"), max_chars=MAX_LENGTH,
-                           key="chain_inner", bind="query-params", help=help_text)
+                on_change=_use_pick, args=("chain_inner_pick", "chain_inner"), placeholder="x*x, sin(x), ...")
+inner_text = col_f.text_input(t("chain.inner"), max_chars=MAX_LENGTH, key="chain_inner", bind="query-params", help=help_text)
 col_g.selectbox(t("chain.outer_pick"), OUTER_CATALOGUE, index=None, key="chain_outer_pick",
-             on_change=_use_pick, args=("chain_outer_pick", "chain_outer"), placeholder="u**3, log(u), ...")
-outer_text = col_g.text_input(t("chain.outer"), max_chars=MAX_LENGTH,
-                           key="chain_outer", bind="query-params", help=help_text)
+                on_change=_use_pick, args=("chain_outer_pick", "chain_outer"), placeholder="u**3, log(u), ...")
+outer_text = col_g.text_input(t("chain.outer"), max_chars=MAX_LENGTH, key="chain_outer", bind="query-params", help=help_text)
 
 col_x, c2, c3, c4, c5 = st.columns([3, 1, 1, 1, 1])
-points_text = col_x.text_input(t("chain.points"), max_chars=MAX_POINTS_TEXT,
-                            key="chain_points", bind="query-params", help=t("chain.points_help", limit=MAX_TABLE_POINTS))
-start = c2.number_input(t("chain.start"), -1000.0, 1000.0, -3.0, key="chain_start", bind="query-params")
-stop = c3.number_input(t("chain.stop"), -1000.0, 1000.0, 3.0, key="chain_stop", bind="query-params")
+points_typed = col_x.text_input(t("chain.points"), max_chars=MAX_POINTS_TEXT, key="chain_points", bind="query-params",
+                                help=t("chain.points_help", limit=MAX_TABLE_POINTS))
+start = page.number(t("chain.start"), low=-CHART_LIMIT, high=CHART_LIMIT, value=-3.0, key="chain_start", where=c2, bind=True)
+stop = page.number(t("chain.stop"), low=-CHART_LIMIT, high=CHART_LIMIT, value=3.0, key="chain_stop", where=c3, bind=True)
 device = c4.selectbox(t("common.device"), available_devices(), key="chain_device", bind="query-params")
-dtype = c5.selectbox(t("common.dtype"), ["float64", "float32"], key="chain_dtype", bind="query-params")
+dtype = c5.selectbox(t("common.dtype"), DTYPE_CHOICES, key="chain_dtype", bind="query-params")
 
 # each input is checked on its own, so the message appears under the field that is wrong
 failed = False
-for column, check, text in ((col_f, parse_inner, inner_text), (col_g, parse_outer, outer_text), (col_x, parse_points, points_text)):
+for column, check, text in ((col_f, parse_inner, inner_text), (col_g, parse_outer, outer_text), (col_x, parse_points, points_typed)):
     try:
         check(text)
     except LabError as err:
@@ -122,12 +119,11 @@ if failed:
     st.stop()
 
 try:
-    points = tuple(_fmt(parse_points(points_text)))
-    lo, hi, _ = check_grid(float(start), float(stop), CHART_POINTS)
+    points = tuple(parse_points(points_typed).tolist())
     table = compute(inner_text, outer_text, points, device, dtype)
-    curve = compute(inner_text, outer_text, tuple(_fmt(np.linspace(lo, hi, CHART_POINTS))), device, dtype)
+    curve = compute(inner_text, outer_text, chart_grid(start, stop), device, dtype)
     code = chain_code(inner_text, outer_text, points, device=device, dtype=dtype, lang=page.lang)
-    dot_cut, dot_full = graphs(inner_text, outer_text, page.lang)
+    dot_cut, dot_full = graphs(inner_text, outer_text, page.lang, dtype, len(points))
 except LabError as err:
     page.error(err)
     st.stop()
@@ -141,32 +137,16 @@ c3.caption(t("chain.latex_comp"))
 c3.latex(rf"z = {table.composition_latex}, \quad \frac{{dz}}{{dx}} = {table.exact_latex}")
 
 st.subheader(t("chain.table"))
-numbers_table(
-    {
-        "x": _cells(table.x),
-        t("chain.col_u"): _cells(table.u),
-        t("chain.col_z"): _cells(table.z),
-        t("chain.col_du_dx"): _cells(table.du_dx),
-        t("chain.col_dz_du"): _cells(table.dz_du),
-        t("chain.col_chain"): _cells(table.dz_dx_chain),
-        t("chain.col_full"): _cells(table.dz_dx),
-        t("chain.col_exact"): _cells(table.dz_dx_exact),
-    },
-    key="chain_table",
-)
+numbers_table(table_columns(table, page.lang), key="chain_table")
 st.caption(t("chain.table_caption"))
 m1, m2 = st.columns(2)
-for metric, value, label in ((m1, table.chain_vs_full, "chain.metric_chain"), (m2, table.full_vs_exact, "chain.metric_exact")):
-    metric.metric(t(label), "—" if np.isnan(value) else f"{value:.3e}", help=t("chain.metric_help"))
-arrays = (table.du_dx, table.dz_du, table.dz_dx_chain, table.dz_dx, curve.dz_dx)
-if not all(np.isfinite(a).all() for a in arrays):
-    st.info(t("chain.nonfinite"), icon=":material/info:")
-if np.isnan(table.dz_dx_exact).all() and np.isfinite(table.dz_dx).any():
-    st.info(t("chain.no_exact"), icon=":material/info:")
+m1.metric(t("chain.metric_chain"), metric_text(table.chain_vs_full), help=t("chain.metric_help"))
+m2.metric(t("chain.metric_exact"), metric_text(table.full_vs_exact), help=t("chain.metric_help"))
+for note in notes(table, curve):
+    st.info(t(note), icon=":material/info:")
 
 st.subheader(t("chain.chart"))
-fig = chain_figure(curve, marks=table, lang=page.lang, presentation=page.presentation)
-st.plotly_chart(fig, width="stretch", key="chain_chart")
+st.plotly_chart(chain_figure(curve, marks=table, lang=page.lang, presentation=page.presentation), width="stretch", key="chain_chart")
 
 st.subheader(t("chain.code"))
 st.code(code, language="python", line_numbers=True)
@@ -184,14 +164,9 @@ st.caption(t("chain.traps_intro"))
 
 def show_accumulation() -> None:
     st.markdown(t("chain.trap_acc_text"))
-    calls = st.columns(3)[0].number_input(t("chain.trap_calls"), 1, MAX_BACKWARD_CALLS, 2, key="chain_calls")
-    acc = accumulation_trap(inner_text, points, int(calls), device=device, dtype=dtype)
-    rows = {"x": _cells(acc.x)}
-    for k, grad in enumerate(acc.grads, start=1):
-        rows[t("chain.trap_after", k=k)] = _cells(grad)
-    rows[t("chain.trap_zero")] = _cells(acc.after_zero)
-    rows[t("chain.trap_none")] = _cells(acc.after_none)
-    numbers_table(rows, key="chain_acc_table")
+    calls = page.number(t("chain.trap_calls"), low=1, high=MAX_BACKWARD_CALLS, value=2, key="chain_calls", where=st.columns(3)[0])
+    acc = accumulation_trap(inner_text, points, calls, device=device, dtype=dtype)
+    numbers_table(accumulation_columns(acc, page.lang), key="chain_acc_table")
     st.caption(t("chain.trap_acc_ratio", k=acc.calls))
 
 
@@ -200,31 +175,14 @@ def show_vjp() -> None:
     weights_text = st.text_input(t("chain.trap_weights"), value="", max_chars=MAX_POINTS_TEXT, key="chain_weights")
     weights = parse_points(weights_text) if weights_text.strip() else None
     vjp = nonscalar_trap(inner_text, points, weights, device=device, dtype=dtype)
-    st.code(f">>> u.backward()\nRuntimeError: {vjp.message}" if vjp.message else t("chain.trap_no_error"), language="text")
-    numbers_table(
-        {
-            "x": _cells(vjp.x),
-            t("chain.col_ones"): _cells(vjp.grad_ones),
-            t("chain.col_sum"): _cells(vjp.grad_sum),
-            t("chain.col_w"): _cells(vjp.weights),
-            t("chain.col_weighted"): _cells(vjp.grad_weights),
-        },
-        key="chain_vjp_table",
-    )
+    st.code(nonscalar_code(vjp, page.lang), language="text")
+    numbers_table(nonscalar_columns(vjp, page.lang), key="chain_vjp_table")
 
 
 def show_sum() -> None:
     st.markdown(t("chain.trap_sum_text"))
     cases = sum_trap(inner_text, points, device=device, dtype=dtype)
-    st.dataframe(
-        {
-            t("chain.col_case"): [c.code for c in cases],
-            t("chain.col_elementwise"): [t("chain.yes") if c.elementwise else t("chain.no") for c in cases],
-            t("chain.col_grad_sum"): [", ".join(f"{v:.6g}" for v in c.grad_of_sum) for c in cases],
-            t("chain.col_diag"): [", ".join(f"{v:.6g}" for v in c.jacobian_diagonal) for c in cases],
-        },
-        hide_index=True, key="chain_sum_table",
-    )
+    st.dataframe(sum_columns(cases, page.lang), hide_index=True, key="chain_sum_table")
 
 
 try:
@@ -242,11 +200,5 @@ for title, show, expanded in (("chain.trap_acc", show_accumulation, True), ("cha
 
 # the URL-bound choices: a link reproduces this view (and says which link values were refused)
 page.share({k: st.session_state.get(k) for k in (
-    "chain_inner",
-    "chain_outer",
-    "chain_points",
-    "chain_start",
-    "chain_stop",
-    "chain_device",
-    "chain_dtype",
+    "chain_inner", "chain_outer", "chain_points", "chain_start", "chain_stop", "chain_device", "chain_dtype",
 )})

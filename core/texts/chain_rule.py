@@ -10,6 +10,10 @@ TEXTS = {
         "Coluna {col}: a função externa g é escrita em u (ela recebe u = f(x), não x). Troque x por u, por exemplo u**3.",
         "Column {col}: the outer function g is written in u (it receives u = f(x), not x). Replace x by u, for example u**3.",
     ),
+    "err.chain_preset": (
+        "Exemplo desconhecido '{name}'. Existentes: {allowed}.",
+        "Unknown example '{name}'. Available: {allowed}.",
+    ),
     "err.chain_points_type": (
         "Os pontos devem ser uma lista, um array ou um tensor de números (recebido: {what}).",
         "The points must be a list, an array or a tensor of numbers (got: {what}).",

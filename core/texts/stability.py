@@ -102,10 +102,10 @@ TEXTS = {
     "stab.chart.caption": (
         "Linhas cheias: ∂f/∂y; tracejadas: ∂f/∂x. Faixas coloridas: onde a forma daquela cor dá NaN ou "
         "inf (no painel do valor, só o valor; no dos gradientes, qualquer gradiente). Lacunas nas curvas "
-        "são pontos não finitos. Erros abaixo de {floor} aparecem em {floor}.",
+        "são pontos não finitos. Erros abaixo de {floor}, e os erros 0, aparecem em {floor}.",
         "Solid lines: ∂f/∂y; dashed: ∂f/∂x. Coloured bands: where the form of that colour gives NaN or "
         "inf (in the value panel, the value only; in the gradient panel, either gradient). Gaps in the "
-        "curves are non-finite points. Errors below {floor} are drawn at {floor}.",
+        "curves are non-finite points. Errors below {floor}, and errors of 0, are drawn at {floor}.",
     ),
     "stab.regions.title": ("Onde cada forma quebra", "Where each form breaks"),
     "stab.regions.caption": (
@@ -201,6 +201,8 @@ TEXTS = {
     "stab.map.q.grad": ("gradientes (pior dos dois)", "gradients (worse of the two)"),
     "stab.map.colorbar": ("erro relativo", "relative error"),
     "stab.map.nonfinite": ("NaN/inf", "NaN/inf"),
+    "stab.map.floor": ("≤ {floor} ou 0", "≤ {floor} or 0"),
+    "stab.chart.floor": ("erro 0 ou abaixo de {floor}: desenhado em {floor}", "error 0 or below {floor}: drawn at {floor}"),
     "stab.map.caption": (
         "Cada célula: erro relativo contra a referência mpmath, em escala logarítmica; preto: NaN ou "
         "inf. Linha tracejada: y = x. Pontilhadas: x = T (eˣ estoura) e y = x + T (e^(y−x) estoura). "
@@ -244,10 +246,18 @@ TEXTS = {
     "stab.lse.chart_y": ("probabilidade", "probability"),
     "stab.lse.chart_x": ("índice i", "index i"),
     "stab.code.caption": (
-        "A forma estável, em PyTorch puro (core.log_exp(x, y, method=\"stable\") faz isso e ainda guarda o "
-        "erro de arredondamento de y − x):",
-        "The stable form in plain PyTorch (core.log_exp(x, y, method=\"stable\") does this and also keeps "
-        "the rounding error of y − x):",
+        "A forma estável, em PyTorch puro. A versão deste laboratório faz o mesmo e ainda guarda o erro de "
+        "arredondamento de y − x:",
+        "The stable form in plain PyTorch. This lab's version does the same and also keeps the rounding "
+        "error of y − x:",
+    ),
+    "stab.code.formula": (
+        "f = log(1 + e^(y - x)) = softplus(y - x) = logaddexp(y - x, 0):",
+        "f = log(1 + e^(y - x)) = softplus(y - x) = logaddexp(y - x, 0):",
+    ),
+    "stab.code.why": (
+        "logaddexp subtrai o máximo antes da exponencial, e seu gradiente é a sigmoide.",
+        "logaddexp subtracts the max before exp, and its gradient is the sigmoid.",
     ),
     # errors
     "err.stab_lse_range": (

@@ -1,5 +1,7 @@
 """The Chain rule page in a real Chromium: chart and graph drawn, bad input shown as a message."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
@@ -48,3 +50,18 @@ def test_chain_rule_unsafe_points_show_a_message(app_url, page):
     alert.wait_for(state="visible", timeout=30_000)
     assert "__import__" in alert.inner_text()
     assert_no_exception(page)
+
+
+def test_chain_rule_chart_labels_large_derivatives_with_powers_of_ten(app_url, page):
+    # d/dx e^(e^x) reaches 1e10 at x = 3: plotly's default would write "10G"
+    open_path(page, app_url, "chain_rule?chain_inner=exp(x)&chain_outer=exp(u)")
+    assert_no_exception(page)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(state="visible", timeout=60_000)
+    page.locator('[data-testid="stPlotlyChart"] .ytick text').first.wait_for(state="attached", timeout=30_000)
+    ticks = [t.replace("\u200b", "") for t in page.locator('[data-testid="stPlotlyChart"] .ytick text').all_text_contents()]
+    assert any("×10" in t for t in ticks), ticks
+    code = page.locator('[data-testid="stCode"]', has_text="dz_dx_chain").inner_text()
+    assert "preenche x.grad com du/dx" in code and "fills" not in code  # comments in the page's language
+    assert not [t for t in ticks if re.match(r"^[−-]?\d+(\.\d+)?\s?[yzafpnµumkMGTPEB]$", t.strip())], ticks
+    assert not page.console_errors

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
@@ -42,6 +44,11 @@ def test_stability_page_draws_presets_and_reports_bad_input(page, app_url):
     assert naive.count("NaN") == 2 and "inf" in naive
     assert "-1" in rewritten and "400" in rewritten
     screenshot(page, "stability-notebook-400-800")
+    # errors of 0 (y - x = 400: the reference's remainder underflows) are drawn at a floor the legend names
+    assert page.locator(f"{CHART} .legendtext", has_text="erro 0 ou abaixo de 10").count() == 1
+    code = page.locator('[data-testid="stCode"]', has_text="def log_exp").inner_text()
+    assert "subtrai o máximo" in code and "subtracts" not in code
+    assert "core." not in page.locator('[data-testid="stMain"]').inner_text()
 
     # float16 just past ln(65504): the regions table names the exact first failing number
     click(page, "stab_preset_f16_overflow")
@@ -49,10 +56,13 @@ def test_stability_page_draws_presets_and_reports_bad_input(page, app_url):
     page.locator(TABLE, has_text="11.09375").first.wait_for(state="visible", timeout=30_000)
     screenshot(page, "stability-float16")
 
-    # an x outside the bound is not applied: the page keeps the last valid value
+    # an x outside the bound: the bound is used, and a message in Portuguese says so
     type_into(page, "stab_x", "20000")
     assert_no_exception(page)
-    assert page.get_by_text("Em float16, x = 11.1015625").count() == 1
+    page.get_by_text("20000 está fora do intervalo permitido (-10000 a 10000); usando 10000.").wait_for(
+        state="visible", timeout=30_000
+    )
+    assert page.get_by_text("Em float16, x = 10000 e y = 0").count() == 1
 
     # a bad vector: a message, no traceback, the rest of the page still there
     type_into(page, "stab_lse_vector", "1, abc")
@@ -61,6 +71,37 @@ def test_stability_page_draws_presets_and_reports_bad_input(page, app_url):
     assert "'abc' não é um número finito" in page.locator(ERROR).first.inner_text()
     assert page.locator(CHART).count() >= 2
     screenshot(page, "stability-bad-vector")
+    assert not page.console_errors
+
+
+SI_LABEL = re.compile(r"^[−-]?\d+(\.\d+)?\s?[yzafpnµumkMGTPEB]$")  # 10f, 1p, 100µ, 20k
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs of label boxes (sorted top to bottom) whose vertical extents overlap."""
+    boxes = sorted(boxes, key=lambda b: b["y"])
+    return [(a, b) for a, b in zip(boxes, boxes[1:], strict=False) if a["y"] + a["height"] > b["y"] + 0.5]
+
+
+@pytest.mark.parametrize("presentation", [False, True], ids=["normal", "presentation"])
+def test_stability_charts_use_powers_of_ten_and_colour_bar_labels_do_not_overlap(page, app_url, presentation):
+    open_path(page, app_url, "stability?stab_dtype=float64")
+    if presentation:
+        page.locator(".st-key-presentation label").click()
+        wait_idle(page)
+    assert_no_exception(page)
+    page.locator(CHART).nth(2).wait_for(state="visible", timeout=60_000)
+    page.locator(".colorbar").first.wait_for(state="attached", timeout=30_000)
+    ticks = page.locator(f"{CHART} .xtick text, {CHART} .ytick text, {CHART} .cbaxis text").all_text_contents()
+    assert ticks and not [t for t in ticks if SI_LABEL.match(t.strip())], ticks
+    error_ticks = [t.replace("\u200b", "") for t in page.locator(f"{CHART} .yaxislayer-above .y3tick text").all_text_contents()]
+    assert any(t.startswith("10−") for t in error_ticks), error_ticks  # 10⁻¹⁶ drawn as 10<sup>−16</sup>
+    labels = page.locator(".colorbar .cbaxis text")
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    assert len(boxes) >= 4 and not overlapping(boxes), boxes
+    assert "ou 0" in " ".join(labels.all_text_contents())
+    page.locator(".colorbar").first.scroll_into_view_if_needed()
+    screenshot(page, f"stability-map-float64-{'presentation' if presentation else 'normal'}")
     assert not page.console_errors
 
 
@@ -74,4 +115,7 @@ def test_stability_page_in_english_and_presentation_mode(page, app_url):
     page.get_by_role("heading", name="Numerical stability").wait_for(state="visible", timeout=30_000)
     page.locator(CHART).first.wait_for(state="visible", timeout=30_000)
     screenshot(page, "stability-english-presentation")
+    code = page.locator('[data-testid="stCode"]', has_text="def log_exp").inner_text()
+    assert "subtracts the max" in code and "subtrai" not in code
+    assert "core." not in page.locator('[data-testid="stMain"]').inner_text()
     assert not page.console_errors
