@@ -14,12 +14,15 @@ import torch
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
 from core.expression import Expression, parse, to_plain, tree_size
+from core.i18n import tr
 from core.numeric import evaluate
 
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_ORDER = 3
 MAX_BOUND = 1e6  # |start|, |stop|
 MAX_EXACT_NODES = 3000  # size of the exact derivative's tree that we agree to differentiate further
+CHUNK = 1 << 16  # grid points per autograd pass and per reference walk: bounds the memory of both
+RELATIVE_ABOVE = 1e3  # error_kind: beyond this largest |exact derivative|, show the relative error
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,7 +31,9 @@ class Derivative:
 
     Arrays are NumPy, on the CPU; ``x``, ``f`` and ``df`` are in the computing dtype,
     ``df_exact`` in float64. ``max_abs_error`` is max |df - df_exact| over the points where both
-    are finite (NaN when there is none).
+    are finite (NaN when there is none). ``max_rel_error`` is max |df - df_exact| / |df_exact| over
+    the points where both are finite and df_exact != 0 (NaN when there is none): the number of
+    digits that agree, whatever the size of the values. ``error_kind`` says which one to show.
     """
 
     expression: Expression
@@ -41,6 +46,7 @@ class Derivative:
     df_exact: np.ndarray
     exact: sp.Expr
     max_abs_error: float
+    max_rel_error: float = math.nan
 
     @property
     def exact_latex(self) -> str:
@@ -48,11 +54,34 @@ class Derivative:
         return sp.latex(self.exact)
 
     @property
+    def error_kind(self) -> str:
+        """Which error the page shows: "relative" when the exact derivative reaches beyond
+        ``RELATIVE_ABOVE`` in absolute value on the points where both are finite, else "absolute".
+
+        An absolute error grows with the values: for exp(exp(exp(x))) on [-3, 3] it reads 1e185
+        while 10 digits agree, so above 1e3 the relative error is the honest number. On curves of
+        ordinary size the absolute error is the readable one (the relative error is large near
+        every zero of the derivative). With no common finite point the answer is "absolute".
+        """
+        both = np.isfinite(self.df) & np.isfinite(self.df_exact)
+        if not both.any():
+            return "absolute"
+        return "relative" if float(np.max(np.abs(self.df_exact), where=both, initial=0.0)) > RELATIVE_ABOVE else "absolute"
+
+    @property
     def abs_error(self) -> np.ndarray:
         """|df - df_exact| in float64 (NaN where either is not finite)."""
         df = self.df.astype(np.float64)
         both = np.isfinite(df) & np.isfinite(self.df_exact)
-        return np.where(both, np.abs(df - self.df_exact), np.nan)
+        with np.errstate(invalid="ignore"):  # inf - inf where neither counts
+            return np.where(both, np.abs(df - self.df_exact), np.nan)
+
+    @property
+    def rel_error(self) -> np.ndarray:
+        """|df - df_exact| / |df_exact| in float64 (NaN where either is not finite or df_exact is 0)."""
+        ok = np.isfinite(self.df) & np.isfinite(self.df_exact) & (self.df_exact != 0)
+        with np.errstate(all="ignore"):
+            return np.where(ok, np.abs(self.df.astype(np.float64) - self.df_exact) / np.abs(self.df_exact), np.nan)
 
     @property
     def nonfinite(self) -> dict[str, int]:
@@ -124,8 +153,8 @@ def autograd(expression: Expression, x: torch.Tensor, order: int) -> tuple[torch
     A part that does not depend on x (a constant) has derivative 0, not an error.
     """
     x = x.detach().requires_grad_(True)
-    f = expression(x)
-    g = f
+    g = expression(x)
+    f = g.detach()  # the values only: each order's graph is released once the next one is built
     for k in range(order):
         if not g.requires_grad:
             g = torch.zeros_like(x)
@@ -137,7 +166,7 @@ def autograd(expression: Expression, x: torch.Tensor, order: int) -> tuple[torch
     g = g.detach()
     if g._is_zerotensor():  # torch's lazy all-zero gradient: hand back an ordinary tensor
         g = torch.zeros_like(x).detach()
-    return f.detach(), g
+    return f, g
 
 
 def differentiate(
@@ -165,14 +194,37 @@ def differentiate(
     exact = _exact_real(expr, order)
 
     xt = torch.linspace(start, stop, points, dtype=dt, device=dev)
-    f, df = autograd(expr, xt, order)
+    f, df = torch.empty_like(xt), torch.empty_like(xt)
+    for lo in range(0, points, CHUNK):
+        # f is elementwise, so each block of the grid is differentiated on its own: the graphs of
+        # three orders over a million points would otherwise hold hundreds of MB at once
+        f[lo : lo + CHUNK], df[lo : lo + CHUNK] = autograd(expr, xt[lo : lo + CHUNK], order)
     x_np = xt.cpu().numpy()
-    df_np = df.numpy(force=True)  # force: a derivative that is identically 0 can be a ZeroTensor
-    df_exact = reference(exact, expr.real_symbol, x_np)
-    both = np.isfinite(df_np) & np.isfinite(df_exact)
-    err = float(np.max(np.abs(df_np[both].astype(np.float64) - df_exact[both]))) if both.any() else math.nan
+    df_np = df.cpu().numpy()
+    df_exact = np.empty(points, dtype=np.float64)
+    for lo in range(0, points, CHUNK):
+        df_exact[lo : lo + CHUNK] = reference(exact, expr.real_symbol, x_np[lo : lo + CHUNK])
+    max_abs, max_rel = _max_errors(df_np, df_exact)
     plain = to_plain(exact, expr.real_symbol)
-    return Derivative(expr, order, str(dev), dtype, x_np, f.numpy(force=True), df_np, df_exact, plain, err)
+    return Derivative(expr, order, str(dev), dtype, x_np, f.cpu().numpy(), df_np, df_exact, plain, max_abs, max_rel)
+
+
+def _max_errors(df: np.ndarray, df_exact: np.ndarray) -> tuple[float, float]:
+    """max |df - df_exact| and max |df - df_exact| / |df_exact| where both are finite (and, for the
+    relative one, df_exact != 0); NaN when there is no such point. One float64 temporary."""
+    both = np.isfinite(df) & np.isfinite(df_exact)
+    if not both.any():
+        return math.nan, math.nan
+    with np.errstate(all="ignore"):  # inf - inf where neither counts
+        diff = np.subtract(df, df_exact, dtype=np.float64)
+    np.abs(diff, out=diff)
+    max_abs = float(np.max(diff, where=both, initial=0.0))
+    both &= df_exact != 0
+    if not both.any():
+        return max_abs, math.nan
+    with np.errstate(all="ignore"):
+        np.divide(diff, np.abs(df_exact), out=diff, where=both)
+    return max_abs, float(np.max(diff, where=both, initial=0.0))
 
 
 def reference(exact: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
@@ -269,8 +321,22 @@ def _max_error(approx: np.ndarray, ref: np.ndarray) -> float:
     return float(np.max(np.abs(approx[both].astype(np.float64) - ref[both])))
 
 
-def torch_code(expr: Expression, *, start: float, stop: float, points: int, device: str, dtype: str, order: int) -> str:
-    """The PyTorch program that computes what ``differentiate`` computes, for the page."""
+def torch_code(
+    expr: Expression,
+    *,
+    start: float,
+    stop: float,
+    points: int,
+    device: str,
+    dtype: str,
+    order: int,
+    lang: str = "en",
+) -> str:
+    """The PyTorch program that computes what ``differentiate`` computes, for the page.
+
+    Its comments are in ``lang`` ("pt" or "en"); the code itself is the same in both.
+    """
+    c = lambda key: tr(key, lang)  # noqa: E731
     lines = [
         "import math",
         "import torch",
@@ -281,15 +347,15 @@ def torch_code(expr: Expression, *, start: float, stop: float, points: int, devi
         f"y = {expr.code}",
     ]
     if expr.is_constant:
-        lines[-1] = f"y = torch.full_like(x, {expr.code})  # a constant: its derivative is 0"
+        lines[-1] = f"y = torch.full_like(x, {expr.code})  # {c('code.constant')}"
         lines.append("dy = torch.zeros_like(x)")
     elif order == 1:
-        lines.append("y.sum().backward()  # f is elementwise: d(sum y)/dx_i = f'(x_i)")
+        lines.append(f"y.sum().backward()  # {c('code.elementwise')}")
         lines.append("dy = x.grad")
     else:
         lines.append("g = y")
-        lines.append(f"for k in range({order}):  # create_graph keeps the graph of each derivative")
-        lines.append("    if not g.requires_grad:  # what is left no longer depends on x: the rest is 0")
+        lines.append(f"for k in range({order}):  # {c('code.create_graph')}")
+        lines.append(f"    if not g.requires_grad:  # {c('code.rest_zero')}")
         lines.append("        g = torch.zeros_like(x)")
         lines.append("        break")
         lines.append(f"    (g,) = torch.autograd.grad(g.sum(), x, create_graph=k < {order - 1})")

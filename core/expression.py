@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -122,20 +123,25 @@ def parse(text: str, variable: str = "x") -> Expression:
         raise ExpressionError("err.expr_type")
     if len(text) > MAX_LENGTH:
         raise ExpressionError("err.expr_length", length=len(text), limit=MAX_LENGTH)
+    # ast reads one line without leading blanks: runs of whitespace become one space, and
+    # every column reported back is mapped to the text as typed
     stripped = " ".join(text.split())
     if not stripped:
         raise ExpressionError("err.expr_empty")
+    columns = _Columns(text, stripped)
+    if "\0" in stripped:  # Python 3.11 raises ValueError for it, 3.12 SyntaxError
+        raise ExpressionError("err.expr_syntax", col=columns.original(stripped.index("\0")))
     try:
         tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionError("err.expr_syntax", col=exc.offset or 1) from None
-    except (RecursionError, MemoryError, ValueError):
+        raise _syntax_error(text, stripped, exc, columns) from None
+    except (RecursionError, MemoryError):
         raise ExpressionError("err.expr_too_deep", limit=MAX_DEPTH) from None
     nodes = sum(1 for _ in ast.walk(tree))
     if nodes > MAX_NODES:
         raise ExpressionError("err.expr_nodes", nodes=nodes, limit=MAX_NODES)
     symbol = sp.Symbol(variable, real=True)
-    built = _Builder(variable, symbol).build(tree.body, depth=0)
+    built = _Builder(variable, symbol, columns).build(tree.body, depth=0)
     if tree_size(built.sym) > MAX_SYMPY_NODES:  # e.g. gelu(gelu(...)) doubles at each level
         raise ExpressionError("err.expr_expanded", limit=MAX_SYMPY_NODES)
     return Expression(stripped, variable, built.sym, symbol, built.code, built.torch_fn)
@@ -166,14 +172,15 @@ def _checked_constant(value: float | complex, col: int) -> float:
 class _Builder:
     """Walks a parsed tree, checking every node against the allowlist."""
 
-    def __init__(self, variable: str, symbol: sp.Symbol) -> None:
+    def __init__(self, variable: str, symbol: sp.Symbol, columns: _Columns) -> None:
         self.variable = variable
         self.symbol = symbol
+        self.columns = columns
 
     def build(self, node: ast.AST, depth: int) -> _Built:
         if depth > MAX_DEPTH:
             raise ExpressionError("err.expr_too_deep", limit=MAX_DEPTH)
-        col = getattr(node, "col_offset", 0) + 1
+        col = self.columns.of_node(node)
         if isinstance(node, ast.Constant):
             return self._number(node, col)
         if isinstance(node, ast.Name):
@@ -183,9 +190,10 @@ class _Builder:
         if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
             return self._binop(node, depth, col)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitXor):
-            raise ExpressionError("err.expr_caret", col=col)
+            raise ExpressionError("err.expr_caret", col=self.columns.of_operator(node, "^"))
         if isinstance(node, ast.BinOp):
-            raise ExpressionError("err.expr_operator", col=col, op=_OPERATOR_HINTS.get(type(node.op), "?"))
+            op = _OPERATOR_HINTS.get(type(node.op), "?")
+            raise ExpressionError("err.expr_operator", col=self.columns.of_operator(node, op), op=op)
         if isinstance(node, ast.Call):
             return self._call(node, depth, col)
         raise ExpressionError("err.expr_node", col=col, what=_describe(node))
@@ -242,9 +250,16 @@ class _Builder:
         return _Built(fn, sym, f"{lcode} {op} {rcode}", prec)
 
     def _call(self, node: ast.Call, depth: int, col: int) -> _Built:
-        if not isinstance(node.func, ast.Name):
-            raise ExpressionError("err.expr_node", col=col, what=_describe(node.func))
-        name = node.func.id
+        func = node.func
+        if isinstance(func, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)) or (
+            isinstance(func, ast.Name) and (func.id == self.variable or func.id in CONSTANTS)
+        ):
+            # 2(x+1), (x+1)(x-1), x(x+1): a product written without its *
+            raise ExpressionError("err.expr_implicit_mul", col=self.columns.of_call_paren(node),
+                                  suggestion=self.columns.product(node))
+        if not isinstance(func, ast.Name):
+            raise ExpressionError("err.expr_node", col=col, what=_describe(func))
+        name = func.id
         entry = CATALOGUE.get(name)
         if entry is None:
             raise ExpressionError("err.expr_function", col=col, name=name[:20], allowed=", ".join(CATALOGUE))
@@ -316,6 +331,148 @@ def _torch_op(op: str, lf: TorchFn, rf: TorchFn) -> TorchFn:
         return _torch_pow(lf, rf)
     f = _ARITH[op]
     return lambda t: f(lf(t), rf(t))
+
+
+class _Columns:
+    """Maps positions in the one-line text given to ``ast`` back to the text as typed (1-based)."""
+
+    def __init__(self, text: str, stripped: str) -> None:
+        self.stripped = stripped
+        index: list[int] = []  # index[i]: where stripped[i] sits in text
+        gap: int | None = None
+        for j, ch in enumerate(text):
+            if ch.isspace():
+                if index and gap is None:
+                    gap = j  # the single space that stands for this run of whitespace
+                continue
+            if gap is not None:
+                index.append(gap)
+                gap = None
+            index.append(j)
+        index.append(index[-1] + 1 if index else 0)  # one past the end
+        self.index = index
+
+    def original(self, i: int) -> int:
+        """1-based column in the typed text of the 0-based position ``i`` of the one-line text."""
+        return self.index[min(max(i, 0), len(self.index) - 1)] + 1
+
+    def char(self, byte_offset: int) -> int:
+        """0-based character position of an ``ast`` column (which counts UTF-8 bytes)."""
+        return len(self.stripped.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+
+    def of_node(self, node: ast.AST) -> int:
+        return self.original(self.char(getattr(node, "col_offset", 0)))
+
+    def product(self, node: ast.Call) -> str:
+        """``a*(b)`` for a call ``a(b)`` whose callee is not a function name."""
+        paren = self.stripped.find("(", self.char(node.func.end_col_offset))
+        before = self.stripped[self.char(node.col_offset) : paren].rstrip()
+        return f"{_short(before)}*{_short(_operand_after(self.stripped, paren))}"
+
+    def of_operator(self, node: ast.BinOp, op: str) -> int:
+        """Column of a binary operator's symbol, between its two operands."""
+        lo, hi = self.char(node.left.end_col_offset), self.char(node.right.col_offset)
+        found = self.stripped.find(op, lo, hi)
+        return self.original(found if found >= 0 else self.char(node.col_offset))
+
+    def of_call_paren(self, node: ast.Call) -> int:
+        lo = self.char(node.func.end_col_offset)
+        found = self.stripped.find("(", lo)
+        return self.original(found if found >= 0 else lo)
+
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-", strict=True))
+_SUPERSCRIPT = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+")
+# a number that starts a token, directly followed by a name or "(": 2x, 3.5(x+1), 1e3x
+_IMPLICIT = re.compile(r"(?<![\w.])(\d+\.?\d*(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*([^\W\d]\w*|\()")
+_TRAILING_OPERATOR = re.compile(r"(\*\*|[-+*/^])$")  # the operators a formula uses (^ gets its own hint)
+_OPERAND_END = re.compile(r"[\w.)]$")
+_OPERAND_START = re.compile(r"[\w(.]")
+
+
+def _short(code: str, limit: int = 24) -> str:
+    return code if len(code) <= limit else "…" + code[-limit:]
+
+
+def _operand_after(text: str, start: int) -> str:
+    """The operand that starts at ``start``: a name or number, with its parenthesis if one follows."""
+    m = re.compile(r"[\w.]*").match(text, start)
+    i = m.end()
+    if i < len(text) and text[i] == "(":
+        depth = 0
+        for j in range(i, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                return text[start : j + 1]
+        return text[start:]
+    return text[start:i]
+
+
+def _operand_before(text: str, end: int) -> str:
+    """The operand that ends just before ``end``: a name, a number or a call/parenthesis."""
+    i = end
+    if i > 0 and text[i - 1] == ")":
+        depth = 0
+        while i > 0:
+            i -= 1
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                break
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_."):
+        i -= 1
+    return text[i:end].strip() or "x"
+
+
+def _syntax_error(text: str, stripped: str, exc: SyntaxError, columns: _Columns) -> ExpressionError:
+    """The most helpful error for text that ``ast`` refused: where, and how to write it.
+
+    Candidates are Python's own position and the hints below, all in the typed text; the
+    leftmost wins (a hint at the same place beats Python's bare "invalid syntax").
+    Python puts "unexpected end" errors at offset 0 or past the end: those point at the
+    operator left hanging at the end instead.
+    """
+    found: list[tuple[int, int, ExpressionError]] = []  # (column where the problem starts, rank, error)
+    m = _SUPERSCRIPT.search(text)
+    if m:
+        power = "".join(_SUPERSCRIPTS[c] for c in m.group())
+        power = f"({power})" if power.startswith("-") else power
+        base = _operand_before(text, m.start())
+        found.append((m.start() + 1, 0, ExpressionError(
+            "err.expr_superscript", col=m.start() + 1, char=m.group(), suggestion=f"{_short(base)}**{power}")))
+    m = _IMPLICIT.search(text)
+    if m:  # Python blames the number ("invalid decimal literal"); the * is missing before the name
+        found.append((m.start(1) + 1, 0, ExpressionError(
+            "err.expr_implicit_mul", col=m.start(2) + 1,
+            suggestion=f"{m.group(1)}*{_short(_operand_after(text, m.start(2)))}")))
+    offset = exc.offset or 0
+    msg = exc.msg or ""
+    if "was never closed" in msg and 1 <= offset <= len(stripped):
+        col = len(text.rstrip()) + 1  # where the missing ")" goes
+        found.append((columns.original(offset - 1), 1, ExpressionError(
+            "err.expr_unclosed", col=col, bracket=stripped[offset - 1], opened=columns.original(offset - 1))))
+    elif msg.startswith("unmatched") and 1 <= offset <= len(stripped):
+        found.append((columns.original(offset - 1), 1, ExpressionError(
+            "err.expr_unmatched", col=columns.original(offset - 1), bracket=stripped[offset - 1])))
+    elif 1 <= offset <= len(stripped):
+        i = offset - 1
+        before = stripped[:i].rstrip()
+        if _OPERAND_START.match(stripped[i]) and _OPERAND_END.search(before):
+            # two operands side by side: x y, 2 x, sin(x) cos(x)
+            left, right = _operand_before(before, len(before)), _operand_after(stripped, i)
+            found.append((columns.original(i), 1, ExpressionError(
+                "err.expr_implicit_mul", col=columns.original(i), suggestion=f"{_short(left)}*{_short(right)}")))
+        else:
+            found.append((columns.original(i), 2, ExpressionError("err.expr_syntax", col=columns.original(i))))
+    m = _TRAILING_OPERATOR.search(stripped)
+    if m:  # the text ends on an operator: the right-hand side is missing
+        col = columns.original(m.start())
+        key = "err.expr_caret" if m.group() == "^" else "err.expr_incomplete"
+        found.append((col, 1, ExpressionError(key, col=col, op=m.group())))
+    if not found:  # unexpected end after something else (e.g. "x if"): point at the last character
+        col = columns.original(len(stripped) - 1)
+        found.append((col, 2, ExpressionError("err.expr_syntax", col=col)))
+    return min(found, key=lambda c: (c[0], c[1]))[2]
+
 
 _DESCRIPTIONS = {
     ast.Attribute: Both("acesso a atributo (.)", "attribute access (.)"),

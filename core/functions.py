@@ -20,35 +20,70 @@ import torch
 import torch.nn.functional as F
 
 
-class relu(sp.Function):  # noqa: N801 - SymPy prints the class name
+class _Named(sp.Function):
+    """A one-argument function SymPy does not know, printed in LaTeX as ``name(arg)``.
+
+    SymPy's printer passes ``exp`` when the function is the base of a power (``sigmoid(x)**2``,
+    as in every higher derivative of the logistic); like SymPy's own functions we then write the
+    exponent on the name, ``\\sigma^{2}(x)``, as for ``\\sin^{2}(x)``; roots and negative powers
+    are written around it (``\\sqrt{\\sigma(x)}``, ``\\frac{1}{\\sigma^{2}(x)}``).
+
+    For a real argument the value is real (relu >= 0, sigmoid and softplus > 0): SymPy then
+    simplifies |relu(x)| to relu(x) and writes d|f|/dx as sign(f) f' rather than in complex parts
+    (re, im, Piecewise), which the reference could not evaluate or would evaluate as 0/0.
+    """
+
+    latex_name = ""
+
+    def _eval_is_extended_real(self) -> bool | None:
+        return self.args[0].is_extended_real
+
+    def _eval_is_finite(self) -> bool | None:
+        return True if self.args[0].is_finite else None  # relu(-oo) and softplus(-oo) are 0: say no more
+
+    def _latex(self, printer, exp: str | None = None) -> str:
+        name = self.latex_name if exp is None else "%s^{%s}" % (self.latex_name, exp)
+        return r"%s\left(%s\right)" % (name, printer._print(self.args[0]))
+
+
+class relu(_Named):  # noqa: N801 - SymPy prints the class name
     """max(x, 0) with torch's convention relu'(0) = 0."""
+
+    latex_name = r"\operatorname{ReLU}"
+
+    def _eval_is_extended_nonnegative(self) -> bool | None:
+        return True if self.args[0].is_extended_real else None
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sp.Heaviside(self.args[0], 0)
 
-    def _latex(self, printer) -> str:
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])
 
-
-class sigmoid(sp.Function):  # noqa: N801
+class sigmoid(_Named):  # noqa: N801
     """The logistic 1 / (1 + e^-x); its derivative is s (1 - s)."""
+
+    latex_name = r"\sigma"
+
+    def _eval_is_extended_positive(self) -> bool | None:
+        return True if self.args[0].is_real else None  # 0 only in the limit x -> -oo
+
+    def _eval_is_finite(self) -> bool | None:
+        return True if self.args[0].is_extended_real else None  # between 0 and 1
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         s = sigmoid(self.args[0])
         return s * (1 - s)
 
-    def _latex(self, printer) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
 
-
-class softplus(sp.Function):  # noqa: N801
+class softplus(_Named):  # noqa: N801
     """log(1 + e^x); its derivative is the logistic."""
+
+    latex_name = r"\operatorname{softplus}"
+
+    def _eval_is_extended_positive(self) -> bool | None:
+        return True if self.args[0].is_real else None  # 0 only in the limit x -> -oo
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         return sigmoid(self.args[0])
-
-    def _latex(self, printer) -> str:
-        return r"\operatorname{softplus}\left(%s\right)" % printer._print(self.args[0])
 
 
 def _sigmoid_float(v: float) -> float:

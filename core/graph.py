@@ -6,21 +6,29 @@ grad_fn node is labelled by its class name (``SinBackward0``, exactly what ``z.g
 its name and shape. Arrows go the way the gradient flows, from the output down to the leaves.
 Node ids are n0, n1, ... in visiting order (never memory addresses), so the same computation
 always gives the same text. At most ``MAX_NODES`` nodes are drawn.
+
+The drawings of an expression are computed on a small x (``GRAPH_POINTS`` values, in the page's
+dtype): the graph does not depend on the grid's size, and recording it on a million points would
+cost what the page's computation costs. Given ``points``, labels show the grid's real shape.
 """
 
 from __future__ import annotations
 
+import numbers
 from collections import deque
 from collections.abc import Mapping
 
 import torch
 
 from core.chain_rule import parse_inner, parse_outer
+from core.devices import resolve_dtype
+from core.errors import LabError
 from core.expression import Expression, parse
 from core.i18n import tr
 
 MAX_NODES = 150
 GRAPH_POINTS = 4  # size of the small x the drawings are computed on
+MAX_LABEL_POINTS = 10**9  # the largest grid size a label may show
 
 _STYLE = {
     "output": 'shape=box, style="rounded,filled", fillcolor="#dbe7fb", color="#1f5fbf"',
@@ -36,8 +44,11 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _shape(t: torch.Tensor) -> str:
+def _shape(t: torch.Tensor, points: int | None = None) -> str:
+    """``(4,) float64``; with ``points``, a tensor of the small x's shape shows the grid's size."""
     dims = tuple(t.shape)
+    if points is not None and dims == (GRAPH_POINTS,):
+        dims = (points,)
     shape = "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
     return f"{shape} {str(t.dtype).removeprefix('torch.')}"
 
@@ -45,8 +56,9 @@ def _shape(t: torch.Tensor) -> str:
 class _Dot:
     """Accumulates nodes and edges with ids in visiting order."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, points: int | None = None) -> None:
         self.lang = lang
+        self.points = points
         self.lines: list[str] = []
         self.count = 0
         self.tensors: dict[int, str] = {}  # id(tensor) -> node id; ids are only used for identity
@@ -68,7 +80,7 @@ class _Dot:
         key = id(t)
         if key not in self.tensors:
             name = names.get(key, tr("chain.graph_unnamed_leaf", self.lang))
-            label = f"{name}  {_shape(t)}\n" + tr("chain.graph_leaf", self.lang, name=name)
+            label = f"{name}  {_shape(t, self.points)}\n" + tr("chain.graph_leaf", self.lang, name=name)
             self.tensors[key] = self.node(label, "leaf", indent)
         return self.tensors[key]
 
@@ -80,11 +92,11 @@ class _Dot:
                 same = names.get(id(out))
                 if same is None or same == out_name or id(out) in self.tensors:
                     return self.leaf(out, names, indent)
-                top = self.node(f"{out_name} = {same}  {_shape(out)}", "output", indent)
+                top = self.node(f"{out_name} = {same}  {_shape(out, self.points)}", "output", indent)
                 self.edge(top, self.leaf(out, names, indent), t("chain.graph_same_tensor"), indent=indent)
                 return top
-            return self.node(f"{out_name}  {_shape(out)}\n" + t("chain.graph_constant"), "note", indent)
-        top = self.node(f"{out_name}  {_shape(out)}", "output", indent)
+            return self.node(f"{out_name}  {_shape(out, self.points)}\n" + t("chain.graph_constant"), "note", indent)
+        top = self.node(f"{out_name}  {_shape(out, self.points)}", "output", indent)
         seen: dict[object, str] = {}
         first = self.node(type(out.grad_fn).__name__, "op", indent)
         seen[out.grad_fn] = first
@@ -146,26 +158,56 @@ def backward_graph_dot(
     return dot.text(title)
 
 
-def _small_x() -> torch.Tensor:
+def _small_x(dtype: str = "float64") -> torch.Tensor:
     # the values do not change the graph; 0.5, 1.0, ... keep log and sqrt finite for readers who run it
-    return (torch.arange(1, GRAPH_POINTS + 1, dtype=torch.float64) / 2).requires_grad_(True)
+    dt = resolve_dtype(dtype, torch.device("cpu"))
+    return (torch.arange(1, GRAPH_POINTS + 1, dtype=dt) / 2).requires_grad_(True)
 
 
-def expression_graph_dot(expression: str | Expression, *, summed: bool = True, lang: str = "pt") -> str:
+def _check_points(points: object) -> int | None:
+    if points is None:
+        return None
+    if isinstance(points, bool) or not isinstance(points, numbers.Integral) or not 1 <= points <= MAX_LABEL_POINTS:
+        raise LabError("err.diff_int", name="points", value=str(points)[:30], low=1, high=f"{MAX_LABEL_POINTS:,}")
+    return int(points)
+
+
+def expression_graph_dot(
+    expression: str | Expression,
+    *,
+    summed: bool = True,
+    lang: str = "pt",
+    dtype: str = "float64",
+    points: int | None = None,
+) -> str:
     """The backward graph of f(x).sum() (or of f(x) itself) for an expression in x.
 
-    x is a leaf of 4 points; ``summed`` adds the ``SumBackward0`` node that
-    ``y.sum().backward()`` starts from, as the Derivatives page computes it.
+    x is a leaf of ``GRAPH_POINTS`` values in ``dtype`` ("float32" or "float64"); ``summed``
+    adds the ``SumBackward0`` node that ``y.sum().backward()`` starts from, as the Derivatives
+    page computes it. With ``points`` the labels show the grid's shape, ``x  (points,) dtype``.
     """
     f = expression if isinstance(expression, Expression) else parse(expression)
-    x = _small_x()
+    x = _small_x(dtype)
     y = f(x)
     out, name = (y.sum(), "y.sum()") if summed else (y, "y")
-    return backward_graph_dot(out, {x: "x"}, output_name=name, title=tr("chain.graph_title_expr", lang, f=f.text), lang=lang)
+    dot = _Dot(lang, _check_points(points))
+    dot.walk(out, name, {id(x): "x"})
+    return dot.text(tr("chain.graph_title_expr", lang, f=f.text))
 
 
-def chain_graph_dot(inner: str | Expression, outer: str | Expression, *, detached: bool = True, lang: str = "pt") -> str:
+def chain_graph_dot(
+    inner: str | Expression,
+    outer: str | Expression,
+    *,
+    detached: bool = True,
+    lang: str = "pt",
+    dtype: str = "float64",
+    points: int | None = None,
+) -> str:
     """The backward graphs of the chain rule, for f written in x and g written in u.
+
+    Computed on ``GRAPH_POINTS`` values of x in ``dtype``; with ``points`` the labels show the
+    shape of the grid the lab computes on.
 
     ``detached=True`` draws what the lab computes: u = f(x) with its graph down to x, and
     z = g(v) with v = u.detach().requires_grad_(): a second graph that ends at the leaf v.
@@ -173,8 +215,8 @@ def chain_graph_dot(inner: str | Expression, outer: str | Expression, *, detache
     ``detached=False`` draws the single graph of z = g(f(x)).
     """
     f, g = parse_inner(inner), parse_outer(outer)
-    x = _small_x()
-    dot = _Dot(lang)
+    x = _small_x(dtype)
+    dot = _Dot(lang, _check_points(points))
     if not detached:
         u = f(x)
         dot.walk(g(u), "z", {id(x): "x"})

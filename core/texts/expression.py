@@ -11,6 +11,26 @@ TEXTS = {
         "Erro de sintaxe perto da coluna {col}. Use a sintaxe do Python: 2*x (não 2x), x**2, sin(x).",
         "Syntax error near column {col}. Use Python syntax: 2*x (not 2x), x**2, sin(x).",
     ),
+    "err.expr_incomplete": (
+        "Coluna {col}: a expressão termina em '{op}'; falta o que vem depois (ex.: x{op}1).",
+        "Column {col}: the expression ends on '{op}'; what comes after it is missing (e.g. x{op}1).",
+    ),
+    "err.expr_unclosed": (
+        "Coluna {col}: falta fechar o '{bracket}' aberto na coluna {opened}.",
+        "Column {col}: the '{bracket}' opened at column {opened} is never closed.",
+    ),
+    "err.expr_unmatched": (
+        "Coluna {col}: este '{bracket}' fecha algo que não foi aberto.",
+        "Column {col}: this '{bracket}' closes something that was never opened.",
+    ),
+    "err.expr_superscript": (
+        "Coluna {col}: '{char}' é um expoente sobrescrito, que o Python não lê; escreva {suggestion}.",
+        "Column {col}: '{char}' is a superscript power, which Python cannot read; write {suggestion}.",
+    ),
+    "err.expr_implicit_mul": (
+        "Coluna {col}: falta o * da multiplicação; escreva {suggestion}.",
+        "Column {col}: the * of a product is missing; write {suggestion}.",
+    ),
     "err.expr_too_deep": (
         "Expressão aninhada demais (profundidade máxima {limit}).",
         "Expression nested too deeply (maximum depth {limit}).",
@@ -28,8 +48,8 @@ TEXTS = {
         "Column {col}: operator {op} is not allowed. Allowed: + - * / **.",
     ),
     "err.expr_caret": (
-        "Coluna {col}: em Python ^ não é potência; escreva x**2.",
-        "Column {col}: in Python ^ is not a power; write x**2.",
+        "Coluna {col}: em Python ^ não é potência; escreva ** (ex.: x**2).",
+        "Column {col}: in Python ^ is not a power; write ** (e.g. x**2).",
     ),
     "err.expr_name": (
         "Coluna {col}: nome desconhecido '{name}'. A variável é '{variable}'; constantes: pi, e.",
@@ -64,3 +84,16 @@ TEXTS = {
         "Column {col}: this constant part is not a finite real number up to {limit} (e.g. 1/0, exp(1000), log(-1)).",
     ),
 }
+
+# Comments of the PyTorch code shown on the Derivatives page (core.derivatives.torch_code)
+TEXTS.update(
+    {
+        "code.constant": ("uma constante: a derivada é 0", "a constant: its derivative is 0"),
+        "code.elementwise": ("f age elemento a elemento: d(soma y)/dx_i = f'(x_i)", "f is elementwise: d(sum y)/dx_i = f'(x_i)"),
+        "code.create_graph": ("create_graph guarda o grafo de cada derivada", "create_graph keeps the graph of each derivative"),
+        "code.rest_zero": (
+            "o que sobrou não depende mais de x: o resto é 0",
+            "what is left no longer depends on x: the rest is 0",
+        ),
+    }
+)

@@ -31,7 +31,7 @@ from core.expression import (
     parse,
     tree_size,
 )
-from core.functions import CATALOGUE
+from core.functions import CATALOGUE, relu, sigmoid, softplus
 from core.numeric import evaluate
 
 mpmath.mp.dps = 40
@@ -200,6 +200,70 @@ def test_latex_names_custom_functions():
     assert r"\operatorname{ReLU}" in parse("relu(x)").latex
     assert r"\sigma" in parse("sigmoid(x)").latex
     assert r"\operatorname{softplus}" in parse("softplus(x)").latex
+
+
+CUSTOM = {"relu": (relu, r"\operatorname{ReLU}"), "sigmoid": (sigmoid, r"\sigma"), "softplus": (softplus, r"\operatorname{softplus}")}
+POWERS = [sp.Integer(2), sp.Integer(3), sp.Integer(-1), sp.Integer(-2), sp.Rational(1, 2), sp.Rational(3, 2), sp.Rational(-1, 3),
+          sp.Float(1.5), sp.Symbol("x")]
+
+
+@pytest.mark.parametrize("power", POWERS, ids=str)
+@pytest.mark.parametrize("name", sorted(CUSTOM))
+def test_latex_of_a_custom_function_under_any_power(name, power):
+    # SymPy passes exp= to a function under a power (sigmoid(x)**2 in every derivative of the logistic)
+    fn, tex = CUSTOM[name]
+    x = sp.Symbol("x", real=True)
+    for settings in ({}, {"fold_frac_powers": True}, {"root_notation": False}):
+        out = sp.latex(fn(x) ** power, **settings)
+        assert tex in out and r"\left(x\right)" in out, (settings, out)
+        assert out.count("{") == out.count("}")
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOM))
+def test_latex_of_a_custom_function_squared_puts_the_power_on_the_name(name):
+    fn, tex = CUSTOM[name]
+    x = sp.Symbol("x")
+    assert sp.latex(fn(x) ** 2) == tex + r"^{2}\left(x\right)"  # as SymPy writes \sin^{2}{\left(x \right)}
+    assert sp.latex(1 / fn(x) ** 2) == r"\frac{1}{" + tex + r"^{2}\left(x\right)}"
+    assert sp.latex(sp.sqrt(fn(x))) == r"\sqrt{" + tex + r"\left(x\right)}"
+
+
+@pytest.mark.parametrize("name", sorted(CUSTOM))
+def test_latex_of_custom_functions_in_derivative_subs_and_nested_forms(name):
+    fn, tex = CUSTOM[name]
+    x = sp.Symbol("x")
+    forms = [
+        sp.Derivative(fn(x), x),
+        sp.Derivative(fn(x) ** 2, (x, 3)),
+        sp.Subs(sp.Derivative(fn(x) ** 3, x), x, 0),
+        fn(fn(x)) ** 2,
+        sigmoid(relu(softplus(fn(x) ** 2))) ** sp.Rational(3, 2),
+        sp.exp(-fn(x) ** 2) / fn(x - 1) ** 2,
+    ]
+    for form in forms:
+        out = sp.latex(form)
+        assert tex in out and "Derivative" not in out, out
+        assert name in str(form) and name in sp.pretty(form), form  # str and pretty keep the catalogue name
+
+
+@pytest.mark.parametrize("text", ["sigmoid(x)", "softplus(x)", "silu(x)", "relu(x)**2", "sigmoid(x)**2", "1/sigmoid(x)",
+                                  "sigmoid(relu(x))", "softplus(x)**1.5", "relu(x)**-2"])
+def test_every_derivative_of_the_custom_functions_prints(text):
+    from core.derivatives import exact_derivative
+
+    for order in (1, 2, 3):
+        out = sp.latex(exact_derivative(text, order))
+        assert "Derivative" not in out and out.count("{") == out.count("}"), (text, order)
+
+
+def test_custom_functions_are_real_for_a_real_argument():
+    # so SymPy writes d|f|/dx as sign(f) f' (a form the reference evaluates) and |relu(x)| as relu(x)
+    x, z = sp.Symbol("x", real=True), sp.Symbol("z")
+    assert relu(x).is_real and relu(x).is_nonnegative
+    assert sigmoid(x).is_positive and softplus(x).is_positive and sigmoid(x).is_finite
+    assert relu(z).is_real is None and sigmoid(z).is_positive is None  # nothing claimed for a complex argument
+    assert sp.Abs(relu(x)) == relu(x) and sp.Abs(sigmoid(x)) == sigmoid(x)
+    assert sp.diff(sp.Abs(softplus(sp.sin(x))), x).has(sp.sign) is False  # softplus > 0: |softplus| is softplus
 
 
 def test_latex_does_not_echo_the_raw_text():
@@ -387,7 +451,8 @@ ERROR_CASES = [
     ("", "err.expr_empty", ["x**2*sin(x)"]),
     ("   ", "err.expr_empty", ["x**2*sin(x)"]),
     ("x^2", "err.expr_caret", ["^", "x**2"]),
-    ("2x", "err.expr_syntax", ["2*x"]),
+    ("2x", "err.expr_implicit_mul", ["2*x", "2"]),
+    ("x $ 1", "err.expr_syntax", ["3", "2*x"]),
     ("x + y", "err.expr_name", ["'y'", "5", "'x'"]),
     ("foo(x)", "err.expr_function", ["'foo'", "sin", "softplus"]),
     ("sin(x, x)", "err.expr_arity", ["sin", "sin(x)"]),
@@ -437,6 +502,66 @@ def test_error_column_points_at_the_offending_part():
     assert info.value.params["col"] == 19
     assert "19" in info.value.message("pt")
 
+
+
+# (typed text, key, column in the typed text, fragments both messages must contain)
+COLUMN_CASES = [
+    ("x+", "err.expr_incomplete", 2, ["'+'"]),
+    ("sin(x)+", "err.expr_incomplete", 7, ["'+'"]),
+    ("x**", "err.expr_incomplete", 2, ["'**'"]),
+    ("  x  +  ", "err.expr_incomplete", 6, ["'+'"]),
+    ("x +\n", "err.expr_incomplete", 3, ["'+'"]),
+    ("-", "err.expr_incomplete", 1, ["'-'"]),
+    ("(x", "err.expr_unclosed", 3, ["'('", "1"]),
+    ("sin(x", "err.expr_unclosed", 6, ["'('", "4"]),
+    ("sin((x)", "err.expr_unclosed", 8, ["'('", "4"]),
+    ("x)", "err.expr_unmatched", 2, ["')'"]),
+    ("2x", "err.expr_implicit_mul", 2, ["2*x"]),
+    ("  2x", "err.expr_implicit_mul", 4, ["2*x"]),
+    ("3.5x + 1", "err.expr_implicit_mul", 4, ["3.5*x"]),
+    ("1e3x", "err.expr_implicit_mul", 4, ["1e3*x"]),
+    ("2sin(x)", "err.expr_implicit_mul", 2, ["2*sin(x)"]),
+    ("x + 2 x", "err.expr_implicit_mul", 7, ["2*x"]),
+    ("sin(x) cos(x)", "err.expr_implicit_mul", 8, ["sin(x)*cos(x)"]),
+    ("2(x+1)", "err.expr_implicit_mul", 2, ["2*(x+1)"]),
+    ("(x+1)(x-1)", "err.expr_implicit_mul", 6, ["(x+1)*(x-1)"]),
+    ("x(x+1)", "err.expr_implicit_mul", 2, ["x*(x+1)"]),
+    ("x²", "err.expr_superscript", 2, ["'²'", "x**2"]),
+    ("x³ + 1", "err.expr_superscript", 2, ["'³'", "x**3"]),
+    ("1 + sin(x)²", "err.expr_superscript", 11, ["'²'", "sin(x)**2"]),
+    ("x⁻¹", "err.expr_superscript", 2, ["x**(-1)"]),
+    ("x¹⁰", "err.expr_superscript", 2, ["x**10"]),
+    ("x^2", "err.expr_caret", 2, ["**", "x**2"]),
+    ("(x+1) ^ 2", "err.expr_caret", 7, ["**"]),
+    ("x^", "err.expr_caret", 2, ["**"]),
+    ("x @ 2", "err.expr_operator", 3, ["@"]),
+    ("x  //  2", "err.expr_operator", 4, ["//"]),
+    ("x $ 1", "err.expr_syntax", 3, []),
+    ("sin(x)  +  tanx(x)", "err.expr_function", 12, ["'tanx'"]),
+    ("x +\n\n  y", "err.expr_name", 8, ["'y'"]),
+    ("ｓｉｎ(x) + tanx(x)", "err.expr_function", 10, ["'tanx'"]),  # NFKC letters: columns in characters, not bytes
+]
+
+
+@pytest.mark.parametrize(("text", "key", "col", "fragments"), COLUMN_CASES, ids=[repr(c[0]) for c in COLUMN_CASES])
+def test_error_column_is_where_the_problem_is_in_the_typed_text(text, key, col, fragments):
+    with pytest.raises(ExpressionError) as info:
+        parse(text)
+    err = info.value
+    assert (err.key, err.params.get("col")) == (key, col)
+    for lang in ("pt", "en"):
+        msg = err.message(lang)
+        assert str(col) in msg and "{" not in msg, msg
+        for fragment in fragments:
+            assert fragment in msg, (fragment, msg)
+    assert err.message("pt") != err.message("en")
+
+
+def test_superscript_hint_names_every_superscript_digit():
+    for sup, digit in zip("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789", strict=True):
+        with pytest.raises(ExpressionError) as info:
+            parse(f"x{sup}")
+        assert info.value.key == "err.expr_superscript" and f"x**{digit}" in info.value.message("en")
 
 
 def test_public_sympy_form_uses_the_plain_symbol_users_write():

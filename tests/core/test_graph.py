@@ -7,7 +7,7 @@ import re
 import pytest
 import torch
 
-from core.errors import ExpressionError
+from core.errors import ExpressionError, LabError
 from core.functions import CATALOGUE
 from core.graph import MAX_NODES, backward_graph_dot, chain_graph_dot, expression_graph_dot
 
@@ -150,3 +150,55 @@ def test_bad_expressions_are_expression_errors():
         chain_graph_dot("x*x", "x**3")
     with pytest.raises(ExpressionError):
         expression_graph_dot("import os")
+
+
+# --- the leaf shows the grid the page computes on ---------------------------------------------------
+
+
+def labels(dot: str) -> list[str]:
+    return [text.split("\\n")[0] for text in nodes(dot).values()]
+
+
+def test_expression_graph_defaults_are_unchanged():
+    dot = expression_graph_dot("sin(x)", lang="en")
+    assert "x  (4,) float64" in labels(dot) and "y.sum()  () float64" in labels(dot)
+    assert dot == expression_graph_dot("sin(x)", lang="en", dtype="float64", points=None)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("points", [2, 1000, 1_000_000])
+def test_expression_graph_leaf_shows_the_real_grid(dtype, points):
+    dot = expression_graph_dot("x**2*sin(x)", lang="en", dtype=dtype, points=points)
+    assert f"x  ({points},) {dtype}" in labels(dot)
+    assert f"y.sum()  () {dtype}" in labels(dot)  # the sum stays a scalar
+    unsummed = expression_graph_dot("x**2*sin(x)", summed=False, lang="en", dtype=dtype, points=points)
+    assert f"y  ({points},) {dtype}" in labels(unsummed)
+    assert "(4,)" not in dot and "(4,)" not in unsummed
+
+
+def test_expression_graph_is_computed_in_the_dtype():
+    # float32 is not only a label: the graph's nodes are torch's own (a float64 constant would
+    # add a ToCopyBackward node if the x were float64 and the label lied)
+    dot32 = expression_graph_dot("exp(-x**2/2)", lang="en", dtype="float32", points=10)
+    dot64 = expression_graph_dot("exp(-x**2/2)", lang="en", dtype="float64", points=10)
+    assert dot32.replace("float32", "float64") == dot64
+
+
+def test_chain_graph_takes_the_same_dtype_and_points():
+    dot = chain_graph_dot("sin(x)", "exp(u)", lang="en", dtype="float32", points=7)
+    assert "x  (7,) float32" in labels(dot) and "v  (7,) float32" in labels(dot)
+    assert "z  (7,) float32" in labels(dot) and "u  (7,) float32" in labels(dot)
+    full = chain_graph_dot("sin(x)", "exp(u)", detached=False, lang="en", dtype="float32", points=7)
+    assert "x  (7,) float32" in labels(full)
+
+
+@pytest.mark.parametrize("points", [0, -5, 2.5, True, "1000", 10**10])
+def test_graph_refuses_a_bad_point_count(points):
+    with pytest.raises(LabError):
+        expression_graph_dot("sin(x)", points=points)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "int32", "double", None])
+def test_graph_refuses_a_bad_dtype(dtype):
+    with pytest.raises(LabError):
+        expression_graph_dot("sin(x)", dtype=dtype)
