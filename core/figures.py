@@ -53,7 +53,9 @@ def derivative_figure(
     if tangent is not None:
         for t in tangent_traces(tangent, float(result.x[-1] - result.x[0]), lang=lang, presentation=presentation):
             fig.add_trace(t, row=1, col=1)
-    err = result.abs_error
+    # where the derivative's values are huge, only the relative error says how many digits agree
+    relative = result.error_kind == "relative"
+    err = result.rel_error if relative else result.abs_error
     positive = err[np.isfinite(err) & (err > 0)]
     lo = np.floor(np.log10(positive.min())) - 1 if positive.size else -17.0
     hi = np.ceil(np.log10(positive.max())) + 0.3 if positive.size else -15.0
@@ -61,10 +63,12 @@ def derivative_figure(
     # a log axis cannot show 0: points where autograd equals the reference sit on the bottom edge
     xd, yd = decimate(result.x, np.where(err == 0, 10.0 ** (lo + 0.02), err), max_points)
     fig.add_trace(
-        trace(x=compact(xd), y=yd, name=tr("deriv.trace_error", lang), mode="lines", line={"color": COLORS["error"]}),
+        trace(x=compact(xd), y=yd, name=tr("deriv.trace_rel_error" if relative else "deriv.trace_error", lang), mode="lines",
+              line={"color": COLORS["error"]}),
         row=2, col=1,
     )
-    fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power", title_text=tr("deriv.axis_error", lang), row=2, col=1)
+    fig.update_yaxes(type="log", range=[lo, hi], exponentformat="power",
+                     title_text=tr("deriv.axis_rel_error" if relative else "deriv.axis_error", lang), row=2, col=1)
     values = np.concatenate([a[np.isfinite(a)].astype(np.float64) for a in (result.f, result.df, result.df_exact)])
     if values.size:
         # the tangent may be steep: keep the axis on the curves, not on the tangent segment
@@ -76,6 +80,9 @@ def derivative_figure(
     return style(fig, presentation, height=640)
 
 
+ZERO_FLOOR = 1e-18  # where an error of exactly 0 is drawn on a log axis (below any float64 rounding error)
+
+
 def step_sweep_figure(sweep: StepSweep, *, lang: str = "pt", presentation: bool = False) -> go.Figure:
     """Central-difference error against h (log-log) per dtype, with autograd's error as a line."""
     fig = go.Figure()
@@ -85,10 +92,11 @@ def step_sweep_figure(sweep: StepSweep, *, lang: str = "pt", presentation: bool 
         fig.add_trace(go.Scatter(x=sweep.h, y=np.where(err > 0, err, np.nan), mode="lines+markers",
                                  name=tr("deriv.sweep_fd", lang, dtype=name), line={"color": color}))
         ag = sweep.autograd_error[name]
-        # a log axis cannot draw 0: show autograd's exact agreement at float64's smallest step
-        level = ag if ag > 0 else float(np.finfo(np.float64).eps) * 1e-2
-        fig.add_trace(go.Scatter(x=[sweep.h[0], sweep.h[-1]], y=[level, level], mode="lines",
-                                 name=tr("deriv.sweep_autograd", lang, dtype=name, err=f"{ag:.1e}"),
+        # a log axis cannot draw 0: show autograd's exact agreement at a floor, and say so
+        level = ag if ag > 0 else ZERO_FLOOR
+        label = tr("deriv.sweep_autograd", lang, dtype=name, err=f"{ag:.1e}") if ag > 0 else tr(
+            "deriv.sweep_autograd_zero", lang, dtype=name, floor=f"{ZERO_FLOOR:.0e}")
+        fig.add_trace(go.Scatter(x=[sweep.h[0], sweep.h[-1]], y=[level, level], mode="lines", name=label,
                                  line={"color": color, "dash": "dash"}))
     fig.update_xaxes(type="log", title_text=tr("deriv.sweep_h", lang))
     fig.update_yaxes(type="log", title_text=tr("deriv.sweep_error", lang))

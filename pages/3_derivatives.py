@@ -16,6 +16,7 @@ from core.derivatives import (
     to_csv,
     torch_code,
 )
+from core.allocator import release_memory
 from core.devices import available_devices
 from core.errors import LabError
 from core.expression import MAX_LENGTH
@@ -38,15 +39,20 @@ def compute(text, start, stop, points, device, dtype, order, fd_h, lang, present
         "latex_f": result.expression.latex,
         "latex_df": result.exact_latex,
         "max_abs_error": result.max_abs_error,
+        "max_rel_error": result.max_rel_error,
+        "error_kind": result.error_kind,
         "nonfinite": result.nonfinite,
-        "code": torch_code(result.expression, start=start, stop=stop, points=points, device=device, dtype=dtype, order=order),
+        "code": torch_code(result.expression, start=start, stop=stop, points=points, device=device, dtype=dtype, order=order,
+                           lang=lang),
     }
+    if points >= RELEASE_FROM_POINTS:
+        release_memory()  # the grid's arrays are gone: hand their pages back to the system
     return fig, summary
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def graph(text, lang):
-    return expression_graph_dot(text, lang=lang)
+def graph(text, lang, dtype, points):
+    return expression_graph_dot(text, lang=lang, dtype=dtype, points=points)
 
 
 @st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
@@ -55,6 +61,13 @@ def sweep(text, start, stop, lang, presentation):
 
 
 CUSTOM = ""
+RELEASE_FROM_POINTS = 100_000  # after grids this large, return freed heap pages (~50 ms)
+FD_EXPONENTS = [k / 2 for k in range(-32, 1)]  # finite-difference steps 1e-16 ... 1e0, half decades
+
+
+def fd_label(e: float) -> str:
+    """The step 10**e as the slider (and the link) writes it: 1e-6, 1e-5.5."""
+    return f"1e{e:g}"
 
 
 def _use_preset() -> None:
@@ -76,9 +89,10 @@ st.session_state["deriv_preset"] = text if text in PRESETS else CUSTOM
 c1.selectbox(t("deriv.preset"), [CUSTOM, *PRESETS], key="deriv_preset", on_change=_use_preset,
              format_func=lambda p: t("deriv.preset_custom") if p == CUSTOM else p)
 c1, c2, c3, c4, c5 = st.columns(5)
-start = c1.number_input(t("deriv.start"), -MAX_BOUND, MAX_BOUND, -10.0, key="deriv_start", bind="query-params")
-stop = c2.number_input(t("deriv.stop"), -MAX_BOUND, MAX_BOUND, 10.0, key="deriv_stop", bind="query-params")
-points = c3.number_input(t("deriv.points"), MIN_POINTS, MAX_POINTS, 1000, step=1000, key="deriv_points", bind="query-params")
+start = page.number(t("deriv.start"), low=-MAX_BOUND, high=MAX_BOUND, value=-10.0, key="deriv_start", where=c1, bind=True)
+stop = page.number(t("deriv.stop"), low=-MAX_BOUND, high=MAX_BOUND, value=10.0, key="deriv_stop", where=c2, bind=True)
+points = page.number(t("deriv.points"), low=MIN_POINTS, high=MAX_POINTS, value=1000, step=1000, key="deriv_points", where=c3,
+                     bind=True)
 devices = available_devices()
 device = c4.selectbox(t("common.device"), devices, key="deriv_device", bind="query-params")
 dtype = c5.selectbox(t("common.dtype"), ["float64", "float32"], key="deriv_dtype", bind="query-params")
@@ -86,25 +100,34 @@ order = st.segmented_control(
     t("deriv.order"), list(range(1, MAX_ORDER + 1)), default=1, key="deriv_order", bind="query-params"
 ) or 1
 
-page.share({"deriv_expr": text, "deriv_start": start, "deriv_stop": stop, "deriv_points": points,
-            "deriv_device": device, "deriv_dtype": dtype, "deriv_order": order})
-
 c1, c2 = st.columns([1, 1])
-x0 = c1.slider(t("deriv.x0"), float(min(start, stop)), float(max(start, stop)) if stop != start else float(start) + 1.0,
-               float(np.clip(0.0, min(start, stop), max(start, stop))), key="deriv_x0")
-use_fd = c2.toggle(t("deriv.fd"), key="deriv_fd")
+lo, hi = float(min(start, stop)), float(max(start, stop))
+# x0's range follows start and stop, so its link value is read here, not by a URL-bound slider
+# (a bound slider is re-seeded from the URL whenever its range changes, and may fall outside it)
+x0_link = page.link_number("deriv_x0")
+if x0_link is not None:
+    st.session_state["deriv_x0"] = x0_link
+if "deriv_x0" in st.session_state and not lo <= st.session_state["deriv_x0"] <= hi:
+    st.session_state["deriv_x0"] = float(np.clip(st.session_state["deriv_x0"], lo, hi))  # the range moved under x0
+x0 = c1.slider(t("deriv.x0"), lo, hi if hi > lo else lo + 1.0, float(np.clip(0.0, lo, hi)), key="deriv_x0")
+use_fd = c2.toggle(t("deriv.fd"), key="deriv_fd", bind="query-params")
 fd_h = None
+fd_exp = None
 if use_fd:
-    exps = [k / 2 for k in range(-32, 1)]
-    k = c2.select_slider(t("deriv.fd_h"), exps, value=-4.0, format_func=lambda e: f"1e{e:g}", key="deriv_fd_h")
-    fd_h = float(10.0**k)
+    fd_exp = c2.select_slider(t("deriv.fd_h"), FD_EXPONENTS, value=-4.0, format_func=fd_label, key="deriv_fd_h",
+                              bind="query-params")
+    fd_h = float(10.0**fd_exp)
     if order != 1:
         c2.info(t("deriv.fd_order"))
+
+page.share({"deriv_expr": text, "deriv_start": start, "deriv_stop": stop, "deriv_points": points,
+            "deriv_device": device, "deriv_dtype": dtype, "deriv_order": order, "deriv_x0": x0,
+            "deriv_fd": use_fd, "deriv_fd_h": None if fd_exp is None else fd_label(fd_exp)})
 
 try:
     fig, summary = compute(text, float(start), float(stop), int(points), device, dtype, int(order), fd_h, page.lang, page.presentation)
     tan = tangent(text, float(x0), device=device, dtype=dtype)
-    dot = graph(text, page.lang)
+    dot = graph(text, page.lang, dtype, int(points))
 except LabError as err:
     page.error(err)
     st.stop()
@@ -117,7 +140,11 @@ c2.latex(f"f{chr(39) * int(order)}(x) = {summary['latex_df']}")
 
 m1, m2, m3 = st.columns(3)
 err = summary["max_abs_error"]
-m1.metric(t("deriv.max_error"), "—" if np.isnan(err) else f"{err:.3e}", help=t("deriv.max_error_help"))
+if summary["error_kind"] == "relative":
+    rel = summary["max_rel_error"]
+    m1.metric(t("deriv.max_rel_error"), "—" if np.isnan(rel) else f"{rel:.3e}", help=t("deriv.max_rel_error_help", abs=f"{err:.3e}"))
+else:
+    m1.metric(t("deriv.max_error"), "—" if np.isnan(err) else f"{err:.3e}", help=t("deriv.max_error_help"))
 m2.metric(t("deriv.slope"), f"{tan.slope:.10g}")
 m3.metric(t("deriv.slope_exact"), f"{tan.slope_exact:.10g}")
 

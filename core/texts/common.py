@@ -29,6 +29,14 @@ TEXTS = {
         "{value} está fora do intervalo permitido ({low} a {high}); usando {used}.",
         "{value} is outside the allowed range ({low} to {high}); using {used}.",
     ),
+    "common.whole_number": (
+        "Este campo aceita só números inteiros: {value} virou {used}.",
+        "This box takes whole numbers only: {value} became {used}.",
+    ),
+    "share.too_long": (
+        "O link tem valores longos demais (mais de {limit} caracteres), que foram ignorados: {params}.",
+        "The link has values that are too long (over {limit} characters); they were ignored: {params}.",
+    ),
     "share.title": ("Compartilhar esta visão", "Share this view"),
     "share.help": (
         "Este link reabre a página com as mesmas escolhas (o botão à direita copia).",

@@ -67,6 +67,13 @@ TEXTS.update({
     "deriv.latex_f": ("Função", "Function"),
     "deriv.latex_df": ("Derivada exata (SymPy)", "Exact derivative (SymPy)"),
     "deriv.max_error": ("Erro máximo |autograd − exata|", "Max error |autograd − exact|"),
+    "deriv.max_rel_error": ("Erro relativo máximo", "Max relative error"),
+    "deriv.max_rel_error_help": (
+        "Os valores da derivada são enormes aqui, então o erro absoluto ({abs}) não diz nada: mostramos o máximo de "
+        "|autograd − exata| / |exata| nos pontos em que ambas são finitas e a exata não é 0.",
+        "The derivative's values are huge here, so the absolute error ({abs}) says nothing: this is the maximum of "
+        "|autograd − exact| / |exact| over the points where both are finite and the exact one is not 0.",
+    ),
     "deriv.max_error_help": (
         "Sobre os pontos em que as duas são finitas.",
         "Over the points where both are finite.",
@@ -102,6 +109,8 @@ TEXTS.update({
     "deriv.trace_tangent": ("tangente em x₀ = {x0} (inclinação {slope})", "tangent at x₀ = {x0} (slope {slope})"),
     "deriv.trace_error": ("|autograd − exata|", "|autograd − exact|"),
     "deriv.axis_value": ("valor", "value"),
+    "deriv.trace_rel_error": ("|autograd − exata| / |exata|", "|autograd − exact| / |exact|"),
+    "deriv.axis_rel_error": ("erro relativo (0 na base)", "relative error (0 at the bottom)"),
     "deriv.axis_error": ("erro absoluto (0 na base)", "absolute error (0 at the bottom)"),
     "deriv.graph": ("Grafo do autograd (backward)", "Autograd graph (backward)"),
     "deriv.graph_text": (
@@ -121,6 +130,10 @@ TEXTS.update({
     ),
     "deriv.sweep_fd": ("diferença finita, {dtype}", "finite difference, {dtype}"),
     "deriv.sweep_autograd": ("autograd, {dtype} (erro {err})", "autograd, {dtype} (error {err})"),
+    "deriv.sweep_autograd_zero": (
+        "autograd, {dtype} (erro 0, desenhado em {floor})",
+        "autograd, {dtype} (error 0, drawn at {floor})",
+    ),
     "deriv.sweep_h": ("passo h", "step h"),
     "deriv.sweep_error": ("erro máximo na grade", "max error on the grid"),
     "deriv.csv_note": (
