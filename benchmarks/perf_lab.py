@@ -1,6 +1,7 @@
 """Benchmark: the performance lab's figures, all measured in this one run.
 
 Run: python benchmarks/perf_lab.py [--device cuda] [--threads 1] [--json benchmarks/results/perf_lab.json]
+     python benchmarks/perf_lab.py --page   (only 5: the page's memory and time per "Medir")
 
 Prints
 1. the notebook's way: a fresh Python process (cold torch), one time.time() around the row loop
@@ -10,7 +11,10 @@ Prints
    blocked_autorange at 128 x 256 as a cross-check of the ratio;
 3. the in-place updates (core.inplace_benchmark): bytes allocated per iteration, whether
    data_ptr stays, and the time, per variant;
-4. on a GPU: torch.mm timed with and without torch.cuda.synchronize().
+4. on a GPU: torch.mm timed with and without torch.cuda.synchronize();
+5. the page itself (AppTest, one fresh process per setting): resident memory before, at the peak
+   of and after one "Medir" at the default and at the maximum settings, and the run's wall
+   time against the time the page announces.
 """
 
 from __future__ import annotations
@@ -38,6 +42,47 @@ from core.performance import (  # noqa: E402
     vectorization_benchmark,
 )
 from core.performance_figures import format_bytes, format_seconds  # noqa: E402
+
+PAGE_RUN = """
+import json, sys, threading, time
+sys.path.insert(0, {root!r})
+from tests.app.conftest import open_page
+from core.performance import MAX_INNER, MAX_SIZE, MAX_SIZES, announced_bound_s, max_threads, page_budgets
+
+def rss():
+    return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
+
+at = open_page("2_performance.py", timeout=300)
+if {setting!r} == "maximum":
+    top = MAX_SIZE["cpu"]
+    at.text_input(key="perf_sizes").set_value(", ".join(str(top * i // MAX_SIZES) for i in range(1, MAX_SIZES + 1)))
+    at.number_input(key="perf_inner").set_value(MAX_INNER)
+    at.slider(key="perf_repeats").set_value(at.slider(key="perf_repeats").max)
+    at.number_input(key="perf_c_size").set_value(top)
+    at.selectbox(key="perf_threads").set_value(max_threads())
+    at.run()
+before = rss()
+peak = [before]
+stop = threading.Event()
+
+def sample():
+    while not stop.is_set():
+        peak[0] = max(peak[0], rss())
+        time.sleep(0.02)
+
+sampler = threading.Thread(target=sample)
+sampler.start()
+t0 = time.perf_counter()
+at.button(key="perf_run").click().run()
+wall = time.perf_counter() - t0
+stop.set()
+sampler.join()
+res = at.session_state["perf_result"]
+print(json.dumps({{"before_mb": before, "peak_mb": peak[0], "after_mb": rss(), "wall_s": wall,
+                  "announced_s": announced_bound_s(*page_budgets(None)), "exception": bool(at.exception),
+                  "vec_s": res["vec"].elapsed_s, "mem_s": res["mem"].elapsed_s,
+                  "memory_method": res["mem"].memory_method}}))
+"""
 
 COLD = """
 import sys, time
@@ -74,6 +119,24 @@ def timer_cross_check(threads: int) -> tuple[float, float]:
     return loop.median, mm.median
 
 
+def page_run(setting: str) -> dict:
+    """One "Medir" on the page in a fresh process: RSS before, peak and after (MB), wall time (s)."""
+    out = subprocess.run([sys.executable, "-c", PAGE_RUN.format(root=str(ROOT), setting=setting)],
+                         capture_output=True, text=True, check=True, timeout=300, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def print_page_runs(report: dict) -> None:
+    print('\n5. The page: one "Medir" in a fresh process (AppTest), RSS sampled every 20 ms')
+    report["page"] = {}
+    for setting in ("default", "maximum"):
+        r = page_run(setting)
+        report["page"][setting] = r
+        print(f"   {setting:8}: RSS before {r['before_mb']:.0f} MB, peak +{r['peak_mb'] - r['before_mb']:.0f} MB, "
+              f"after +{r['after_mb'] - r['before_mb']:.0f} MB; wall {r['wall_s']:.1f} s of {r['announced_s']:g} s "
+              f"announced (C = A Bᵀ {r['vec_s']:.1f} s, updates {r['mem_s']:.1f} s; bytes by {r['memory_method']})")
+
+
 def gpu_sync_demo(n: int = 8192) -> dict[str, float]:
     """Median per-call time of an n x n torch.mm on CUDA, with and without synchronisation."""
     A = torch.randn(n, n, device="cuda")
@@ -95,7 +158,15 @@ def main() -> int:
     parser.add_argument("--cold-threads", type=int, default=0,
                         help="torch threads in those processes (0: torch's default, as in the notebook)")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--page", action="store_true", help="only the page's memory and time per run (part 5)")
     args = parser.parse_args()
+    if args.page:
+        report = {}
+        print_page_runs(report)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(report, indent=1))
+        return 0
     report: dict = {"device": args.device, "threads": args.threads, "torch": torch.__version__,
                     "numpy_threads_controlled": numpy_threads_controlled()}
 
@@ -158,6 +229,9 @@ def main() -> int:
             print(f"   {t.method:13} n={t.n:5}  {format_seconds(t.median_s):>10}")
         report["gpu_sync"] = demo
         report["vectorization_nosync"] = asdict(nosync)
+
+    if args.device == "cpu":
+        print_page_runs(report)
 
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

@@ -7,16 +7,24 @@ Three measurements, each a pure function (no streamlit):
   repeated blocks (median and interquartile range), every result checked against NumPy's
   matmul in float64.
 * ``inplace_benchmark``: the update C <- A Bᵀ + C written seven ways, with the bytes each
-  iteration allocates (CPU: the torch profiler's allocation events; CUDA: the caching
-  allocator's counters), whether ``C.data_ptr()`` stays the same, and the time.
+  iteration allocates (CPU: the allocation events of PyTorch's legacy autograd profiler, which
+  needs no Kineto; ``torch.profiler`` only as a fallback; CUDA: the caching allocator's
+  counters), whether ``C.data_ptr()`` stays the same, and the time.
 * ``version_counter_demo``: modifying in place a tensor that backward needs raises autograd's
   version-counter error; the real message and the fix.
 
-Heavy work is guarded: sizes are bounded, one benchmark runs at a time per process
-(``benchmark_slot``: a second caller gets ``LabError("err.perf_busy")`` at once, never waits),
-every run has a time budget checked before each measurement (a thread cannot be interrupted,
-and ``signal.alarm`` does not work outside the main thread, where Streamlit runs scripts), and
-torch and NumPy's OpenBLAS run on few threads (one by default) while a benchmark runs.
+Heavy work is guarded:
+
+* sizes are bounded;
+* one benchmark runs at a time per process: ``BENCHMARK_QUEUE`` lines callers up in FIFO
+  order with a visible place, a bounded length and a bounded wait (``benchmark_slot`` is the
+  old non-blocking form: busy -> ``LabError("err.perf_busy")`` at once);
+* every run has a time budget that holds: before each size, each method and each update
+  variant the next piece's cost is predicted from what was already measured (scaled by the
+  work it does, times ``SAFETY``) and skipped, and listed, if it would not fit. A thread cannot
+  be interrupted, and ``signal.alarm`` does not work outside the main thread, where Streamlit
+  runs scripts, so the check happens between pieces;
+* torch and NumPy's OpenBLAS run on few threads (one by default) while a benchmark runs.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import math
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,13 +47,19 @@ import torch
 
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
+from core.i18n import tr
 
 METHODS = ("row_loop", "double_loop", "torch_mm", "numpy_matmul")
-METHOD_CODE = {
-    "row_loop": "C = torch.empty(n, n)\nfor i in range(n):\n    C[i] = (A[i] * B).sum(dim=1)",
-    "double_loop": "C = torch.empty(n, n)\nfor i in range(n):\n    for j in range(n):\n        C[i, j] = (A[i] * B[j]).sum()",
-    "torch_mm": "C = torch.mm(A, B.T)  # the same as A @ B.T",
-    "numpy_matmul": "C = A_np @ B_np.T  # NumPy, always on the CPU",
+
+# Code shown to the reader: (code, comment key or None) per line; comments come from the text
+# table, so a pt page shows Portuguese comments (``method_code``, ``version_code``).
+_METHOD_LINES: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "row_loop": (("C = torch.empty(n, n)", None), ("for i in range(n):", None),
+                 ("    C[i] = (A[i] * B).sum(dim=1)", None)),
+    "double_loop": (("C = torch.empty(n, n)", None), ("for i in range(n):", None), ("    for j in range(n):", None),
+                    ("        C[i, j] = (A[i] * B[j]).sum()", None)),
+    "torch_mm": (("C = torch.mm(A, B.T)", "perf.code.mm_same"),),
+    "numpy_matmul": (("C = A_np @ B_np.T", "perf.code.numpy_cpu"),),
 }
 
 UPDATE_VARIANTS = ("rebind", "slice_assign", "iadd", "add_", "rebind_matmul", "addmm_out", "addmm_")
@@ -72,9 +87,9 @@ UPDATE_WORK = {
 # Cheapest first, so a budget cut drops the out-of-place matmul baseline before the fused forms.
 _RUN_ORDER = ("iadd", "add_", "slice_assign", "rebind", "addmm_", "addmm_out", "rebind_matmul")
 
-# Bounds. At the largest allowed shapes one call takes well under a second on 2 CPU cores
-# (measured: row loop 1024x1024 85 ms, mm 4096x1024 0.2 s, double loop 64x1024 30 ms), so the
-# budget, checked between calls, can overrun by at most about that.
+# Bounds. At the largest allowed shapes one operation lasts well under a second on 2 CPU
+# cores (measured with one thread: mm 4096 x 1024 0.33 s, C.addmm_ at 4096 x 1024 up to
+# 0.9 s); the Python loops, many small operations, check the clock themselves.
 MAX_SIZE = {"cpu": 4096, "cuda": 8192, "mps": 4096}
 METHOD_MAX_SIZE = {"row_loop": 1024, "double_loop": 64, "numpy_matmul": 4096}
 MAX_INNER = 1024
@@ -87,29 +102,194 @@ MAX_THREADS = 4  # never more than this many intra-op threads, whatever the mach
 # scheduler time slice, so a busy machine slows every block alike instead of a random few.
 MIN_BLOCK_S = 1e-2
 PROFILED_ITERATIONS = 3
-INPLACE_CHECK_ROWS = 256  # the update check compares this many evenly spaced rows of C (all columns)
+CHECK_ROWS = 256  # a result check compares this many evenly spaced rows of C (all columns)
+INPLACE_CHECK_ROWS = CHECK_ROWS  # the old name
 
-_SLOT = threading.RLock()
+# The budget. Every piece of work is predicted before it starts, and skipped if the
+# prediction times SAFETY does not fit in what is left. A method's first size is predicted
+# by a probe on a few rows of A (``_predict_from_rows``: the work of all three C = A Bᵀ forms
+# grows with the rows of A); with one thread its predictions came within 20 % of the full
+# call here (mm 512-4096, row loop 512-1024, k = 1024). Later sizes are extrapolated from the
+# previous one by (n / n0)² (the work is n² k), unless the jump is above MAX_EXTRAPOLATION,
+# where a small size's fixed costs would dominate. SAFETY covers cache effects between
+# sizes; with two threads on two busy cores a call can stall far beyond any prediction,
+# which is why the loops stop themselves at the deadline (``LOOP_CHECK_ROWS``).
+SAFETY = 2.0
+PROBE_FRACTION = 16
+PROBE_MIN_S = 1e-3  # a probe call this long is far above the timer's resolution
+PROBE_SHARE = 0.1  # a probe uses at most this share of the time left
+LOOP_CHECK_ROWS = 16  # the Python loops read the clock once per this many rows
+MAX_EXTRAPOLATION = 4.0
+# What a run costs beyond the two budgets: the preparation that no measurement precedes
+# (the smallest size's inputs and reference, about 0.1 s at 4096 x 1024), one operation
+# that ran longer than predicted (0.35 s at the largest sizes), and drawing the results.
+# The page announces both budgets + RUN_OVERHEAD_S as the longest a run takes (measured at
+# the page's maximum settings: 13.3-14.3 s for the announced 16 s).
+RUN_OVERHEAD_S = 2.0
+PAGE_BUDGETS_S = (8.0, 6.0)  # the page's budgets: C = A Bᵀ, then the in-place updates
+BUDGET_ENV = "AUTOGRAD_LAB_PERF_BUDGET_S"  # total of both, e.g. "1.5" in tests; split as above
+
+# The queue: at most MAX_QUEUE runs wait behind the running one; a waiter gives up after
+# MAX_WAIT_S. With a run bounded by about 16 s, a full queue drains in about 100 s.
+MAX_QUEUE = 6
+MAX_WAIT_S = 150.0
+QUEUE_POLL_S = 0.5  # how often a waiter reports its place
+
+
+def _commented(lines: Sequence[tuple[str, str | None]], lang: str, column: int | None = None) -> str:
+    """Code lines with their translated comments aligned at ``column`` (default: 2 after the longest)."""
+    width = column if column is not None else max((len(c) + 2 for c, k in lines if k), default=0)
+    out = [f"{code:<{width}}# {tr(key, lang)}" if key else code for code, key in lines]
+    return "\n".join(line.rstrip() for line in out)
+
+
+def method_code(method: str, lang: str = "en") -> str:
+    """The code of a vectorization method, comments in ``lang`` ("pt" or "en")."""
+    return _commented(_METHOD_LINES[method], lang)
+
+
+def page_budgets(total: str | float | None) -> tuple[float, float]:
+    """(vectorization, in-place) budgets in seconds from a total (``BUDGET_ENV``'s text).
+
+    Split in the ratio of ``PAGE_BUDGETS_S``; None, a non-number, NaN or inf give the
+    defaults; a total is clamped so each part stays within ``MIN_BUDGET_S..MAX_BUDGET_S``.
+    """
+    default = sum(PAGE_BUDGETS_S)
+    try:
+        value = float(str(total).strip()[:40]) if total is not None else default
+    except ValueError:
+        value = default
+    if not math.isfinite(value):
+        value = default
+    share = PAGE_BUDGETS_S[0] / default
+    low = MIN_BUDGET_S / min(share, 1 - share)
+    high = MAX_BUDGET_S / max(share, 1 - share)
+    value = min(max(value, low), high)
+    return value * share, value * (1 - share)
+
+
+def announced_bound_s(vec_budget_s: float, mem_budget_s: float) -> float:
+    """The longest a page run takes: both budgets plus ``RUN_OVERHEAD_S``."""
+    return vec_budget_s + mem_budget_s + RUN_OVERHEAD_S
 
 
 # --------------------------------------------------------------------------------------------
-# Guards: one benchmark at a time, modest threads, validated inputs
+# Guards: one benchmark at a time (a queue), modest threads, validated inputs
 # --------------------------------------------------------------------------------------------
+
+
+class BenchmarkQueue:
+    """One benchmark at a time, the others waiting in first-come order.
+
+    ``acquire`` is a context manager: it returns at once when the slot is free and nobody
+    waits; otherwise the caller joins the end of the line and waits, calling
+    ``on_wait(place, waited_s)`` about every ``poll_s`` seconds (place 1 = next to run).
+    Raises ``LabError("err.perf_queue_full")`` when ``max_waiting`` callers already wait and
+    ``LabError("err.perf_queue_timeout")`` after ``timeout`` seconds (default ``max_wait_s``);
+    ``timeout=0`` never waits and raises ``LabError("err.perf_busy")``. A waiter whose
+    ``on_wait`` raises (a closed browser tab stops its script that way) leaves the line, and
+    those behind it move up. The slot is released when the block ends, also by an exception.
+    The holder's thread may acquire again (re-entrant), so a page holding the slot can call
+    the benchmarks, which acquire it themselves. Thread-safe.
+    """
+
+    def __init__(self, max_waiting: int = MAX_QUEUE, max_wait_s: float = MAX_WAIT_S, poll_s: float = QUEUE_POLL_S):
+        self.max_waiting = max_waiting
+        self.max_wait_s = max_wait_s
+        self.poll_s = poll_s
+        self._cond = threading.Condition()
+        self._waiting: deque[object] = deque()
+        self._holder: int | None = None
+        self._depth = 0
+
+    def waiting(self) -> int:
+        """How many callers wait now (the running one not counted)."""
+        with self._cond:
+            return len(self._waiting)
+
+    def busy(self) -> bool:
+        """Whether a benchmark holds the slot now."""
+        with self._cond:
+            return self._holder is not None
+
+    @contextmanager
+    def acquire(
+        self,
+        ticket: object | None = None,
+        *,
+        on_wait: Callable[[int, float], None] | None = None,
+        timeout: float | None = None,
+    ) -> Iterator[None]:
+        """Hold the slot for the ``with`` block, waiting in line if needed (see the class).
+
+        ``ticket`` is the waiter's place-holder in the line (any object; a new one by default).
+        """
+        me = threading.get_ident()
+        entry = object() if ticket is None else ticket
+        with self._cond:
+            if self._holder == me:
+                self._depth += 1
+                entry = None
+            elif self._holder is None and not self._waiting:
+                self._holder, self._depth = me, 1
+                entry = None
+            elif timeout is not None and timeout <= 0:
+                raise LabError("err.perf_busy")
+            elif len(self._waiting) >= self.max_waiting:
+                raise LabError("err.perf_queue_full", high=self.max_waiting)
+            else:
+                self._waiting.append(entry)
+        if entry is not None:
+            self._wait_turn(entry, me, on_wait, self.max_wait_s if timeout is None else timeout)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._holder = None
+                    self._cond.notify_all()
+
+    def _wait_turn(self, entry: object, me: int, on_wait: Callable[[int, float], None] | None, timeout: float) -> None:
+        """Wait until ``entry`` is first in line and the slot is free; then hold it."""
+        start = time.monotonic()
+        try:
+            while True:
+                with self._cond:
+                    if self._holder is None and self._waiting[0] is entry:
+                        self._waiting.popleft()
+                        self._holder, self._depth = me, 1
+                        return
+                    waited = time.monotonic() - start
+                    if waited >= timeout:
+                        raise LabError("err.perf_queue_timeout", seconds=round(timeout))
+                    place = self._waiting.index(entry) + 1
+                if on_wait is not None:
+                    on_wait(place, waited)  # outside the lock: it may draw on a page, or raise
+                with self._cond:
+                    if not (self._holder is None and self._waiting[0] is entry):
+                        self._cond.wait(max(0.0, min(self.poll_s, timeout - (time.monotonic() - start))))
+        except BaseException:
+            with self._cond:
+                if entry in self._waiting:
+                    self._waiting.remove(entry)
+                    self._cond.notify_all()  # the next in line may now be first
+            raise
+
+
+BENCHMARK_QUEUE = BenchmarkQueue()
 
 
 @contextmanager
 def benchmark_slot() -> Iterator[None]:
     """Hold this process's single benchmark slot, or raise ``LabError("err.perf_busy")`` at once.
 
-    The acquire never blocks: a second user gets "busy, try again" instead of a frozen page.
-    The lock is re-entrant, so a caller holding the slot can run several benchmarks in a row.
+    The non-blocking form of ``BENCHMARK_QUEUE.acquire``: a caller that finds the slot held
+    (or others waiting for it) is refused instead of waiting. Re-entrant for the holder's
+    thread, so a caller holding the slot can run several benchmarks in a row.
     """
-    if not _SLOT.acquire(blocking=False):
-        raise LabError("err.perf_busy")
-    try:
+    with BENCHMARK_QUEUE.acquire(timeout=0):
         yield
-    finally:
-        _SLOT.release()
 
 
 def max_threads() -> int:
@@ -250,6 +430,10 @@ class Measurement:
         return float(np.percentile(self.times_s, 75))
 
 
+class OutOfBudget(Exception):
+    """``measure`` stopped: the time left could not hold a warm call and one timed block."""
+
+
 def _synchronizer(device: torch.device, synchronize: bool) -> Callable[[], None]:
     if synchronize and device.type == "cuda":
         return torch.cuda.synchronize
@@ -300,17 +484,25 @@ def measure(
     only queues work, the block is a fixed number of calls sized from the warm call, with the
     device synchronised around it. ``synchronize=False`` times one call per block with the
     clock read as soon as the call returns, the usual mistake: only the kernel launch is timed
-    (the device is still synchronised between blocks, outside the clock). ``deadline`` (a
-    ``time.perf_counter()`` value) stops starting blocks that would not finish in time; at
-    least one block is kept.
+    (the device is still synchronised between blocks, outside the clock).
+
+    ``deadline`` (a ``time.perf_counter()`` value) is checked before the warm call and before
+    every block: a piece that would end after it is not started. When not even the warm call
+    and one block fit, ``OutOfBudget`` is raised (the caller lists the cell as skipped); the
+    cold call is the caller's to predict (``_cell_cost``). A function that raises
+    ``OutOfBudget`` itself (the loops, given a deadline) ends the timing the same way, or, in
+    a later block, keeps the blocks before it.
     """
     dev = torch.device(device)
     sync = _synchronizer(dev, True)  # between measurements always: queued work must not spill over
     sync()
+    cold = time.perf_counter()
     start = time.time()  # the notebook's single-shot timing, kept on purpose for contrast
     out = fn()
     first = time.time() - start
     sync()
+    if deadline is not None and time.perf_counter() + 2 * (time.perf_counter() - cold) > deadline:
+        raise OutOfBudget  # a warm call and a block, each about as long as the cold call
 
     t0 = time.perf_counter()
     fn()
@@ -321,11 +513,15 @@ def measure(
     times: list[float] = []
     counts: list[int] = []
     for _ in range(repeats):
-        block = max(min_block_s, per_call) if dev.type == "cpu" else per_call * (number if synchronize else 1)
-        if deadline is not None and times and time.perf_counter() + block > deadline:
+        # a CPU block runs until min_block_s has passed, so it can end up to one call later
+        block = min_block_s + per_call if dev.type == "cpu" else per_call * (number if synchronize else 1)
+        if deadline is not None and time.perf_counter() + block > deadline:
             break
         if dev.type == "cpu":
-            per_call, count = _clock_block(fn, min_block_s)
+            try:
+                per_call, count = _clock_block(fn, min_block_s)
+            except OutOfBudget:  # a loop stopped inside the block: keep the blocks before it
+                break
         elif synchronize:
             per_call, count = _counted_block(fn, sync, number)
         else:  # the mistake on purpose: one call, clock read before the GPU has finished
@@ -336,6 +532,8 @@ def measure(
             sync()
         times.append(per_call)
         counts.append(count)
+    if not times:
+        raise OutOfBudget
     return Measurement(first_call_s=first, times_s=tuple(times), calls_per_block=int(np.median(counts))), out
 
 
@@ -344,20 +542,38 @@ def measure(
 # --------------------------------------------------------------------------------------------
 
 
-def row_loop(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
-    """C = A Bᵀ one row at a time: row i is ``(A[i] * B).sum(dim=1)`` (broadcasting, as the notebook)."""
+def _check_clock(deadline: float | None) -> None:
+    if deadline is not None and time.perf_counter() > deadline:
+        raise OutOfBudget
+
+
+def row_loop(A: torch.Tensor, B: torch.Tensor, deadline: float | None = None) -> torch.Tensor:
+    """C = A Bᵀ one row at a time: row i is ``(A[i] * B).sum(dim=1)`` (broadcasting, as the notebook).
+
+    ``deadline`` (a ``time.perf_counter()`` value): raise ``OutOfBudget`` once the clock has
+    passed it, checked every ``LOOP_CHECK_ROWS`` rows. A loop is many small operations, and on
+    a busy machine with several threads each may stall, so one call can take many times its
+    prediction; the check keeps the budget without a measurable cost (one clock read per
+    ``LOOP_CHECK_ROWS`` rows of at least two tensor operations each).
+    """
     C = A.new_empty(A.shape[0], B.shape[0])
     for i in range(A.shape[0]):
         C[i] = (A[i] * B).sum(dim=1)
+        if i % LOOP_CHECK_ROWS == 0:
+            _check_clock(deadline)
     return C
 
 
-def double_loop(A: torch.Tensor, B: torch.Tensor) -> torch.Tensor:
-    """C = A Bᵀ one entry at a time: C[i, j] = sum_k A[i, k] B[j, k]; n² tensor operations."""
+def double_loop(A: torch.Tensor, B: torch.Tensor, deadline: float | None = None) -> torch.Tensor:
+    """C = A Bᵀ one entry at a time: C[i, j] = sum_k A[i, k] B[j, k]; n² tensor operations.
+
+    ``deadline``: as in ``row_loop``, checked after every row of C.
+    """
     C = A.new_empty(A.shape[0], B.shape[0])
     for i in range(A.shape[0]):
         for j in range(B.shape[0]):
             C[i, j] = (A[i] * B[j]).sum()
+        _check_clock(deadline)
     return C
 
 
@@ -484,22 +700,116 @@ class VectorizationResult:
         return rows
 
 
-def _method_fn(method: str, A: torch.Tensor, B: torch.Tensor, a_np: np.ndarray, b_np: np.ndarray) -> Callable[[], Any]:
+def _method_fn(method: str, A: torch.Tensor, B: torch.Tensor, a_np: np.ndarray, b_np: np.ndarray,
+               deadline: float | None = None) -> Callable[[], Any]:
+    """The call that computes C by ``method``; the loops stop at ``deadline`` (``OutOfBudget``).
+
+    One operation (torch.mm, NumPy's matmul) cannot be stopped, but at the largest sizes it
+    lasts about 0.35 s here, and it is predicted.
+    """
     if method == "row_loop":
-        return lambda: row_loop(A, B)
+        return lambda: row_loop(A, B, deadline)
     if method == "double_loop":
-        return lambda: double_loop(A, B)
+        return lambda: double_loop(A, B, deadline)
     if method == "torch_mm":
         return lambda: torch.mm(A, B.T)
     return lambda: a_np @ b_np.T
 
 
 def _inputs(n: int, k: int, dtype: torch.dtype, seed: int) -> tuple[np.ndarray, np.ndarray, torch.Tensor, torch.Tensor]:
-    """A, B ~ N(0, 1) of n x k, rounded to ``dtype``; float64 copies of the rounded values."""
+    """A, B ~ N(0, 1) of n x k, rounded to ``dtype``; float64 copies of the rounded values.
+
+    Drawn in float32 (five times faster than float64 draws at 4096 x 1024, and the draw is
+    preparation the budget cannot predict for the first size).
+    """
     gen = torch.Generator().manual_seed(seed)
-    A = torch.randn(n, k, generator=gen, dtype=torch.float64).to(dtype)
-    B = torch.randn(n, k, generator=gen, dtype=torch.float64).to(dtype)
+    A = torch.randn(n, k, generator=gen, dtype=torch.float32).to(dtype)
+    B = torch.randn(n, k, generator=gen, dtype=torch.float32).to(dtype)
     return A.double().numpy(), B.double().numpy(), A, B
+
+
+class _Budget:
+    """A deadline and the test every piece of work passes before it starts."""
+
+    def __init__(self, seconds: float) -> None:
+        self.start = time.perf_counter()
+        self.deadline = self.start + seconds
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def fits(self, predicted_s: float) -> bool:
+        """Whether work predicted to take ``predicted_s`` (already times SAFETY) ends in time."""
+        return predicted_s <= self.left()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start
+
+
+def _timed(fn: Callable[[], Any], sync: Callable[[], None]) -> tuple[float, Any]:
+    """(seconds, result) of one call of ``fn``, the device synchronised around it."""
+    sync()
+    t0 = time.perf_counter()
+    out = fn()
+    sync()
+    return time.perf_counter() - t0, out
+
+
+def _predict_from_rows(call_on_rows: Callable[[int], Any], n: int, sync: Callable[[], None], budget: _Budget) -> float:
+    """Seconds one call on all n rows should take, from calls on a few rows of A.
+
+    The work of C = A Bᵀ grows with the rows of A, on top of a fixed cost per call (the
+    launch, and on a busy machine a stall: two threads on two loaded cores made a one-row
+    torch.mm take 6 ms). The probe doubles the rows from one until the time grows with them
+    (doubling the rows costs at least half as much again, and a call lasts ``PROBE_MIN_S``),
+    then extends the straight line through the last two points to n rows. If that never
+    happens by n/PROBE_FRACTION rows, it scales the last time by the rows, which overstates
+    a fixed cost at most PROBE_FRACTION times. Each point is the faster of two calls (one may
+    be preempted). The probe itself is bounded: it stops with the scaled estimate once it has
+    used ``PROBE_SHARE`` of the time that was left, and returns inf as soon as a call on a
+    few rows (a lower bound for all n) already would not fit.
+    """
+
+    def fastest(r: int) -> float:
+        call = functools.partial(call_on_rows, r)
+        return min(_timed(call, sync)[0], _timed(call, sync)[0])
+
+    top = max(1, -(-n // PROBE_FRACTION))
+    stop = time.perf_counter() + PROBE_SHARE * max(budget.left(), 0.0)
+    try:
+        r, t = 1, fastest(1)
+        while r < top:
+            if not budget.fits(SAFETY * t):
+                return math.inf
+            if time.perf_counter() > stop:
+                break
+            r2 = min(2 * r, top)
+            t2 = fastest(r2)
+            if t2 >= PROBE_MIN_S and t2 >= 1.5 * t:
+                return t2 + (n - r2) * (t2 - t) / (r2 - r)
+            r, t = r2, t2
+    except OutOfBudget:  # a probe call stopped at the deadline: nothing more fits
+        return math.inf
+    return t * n / r
+
+
+def _trim_heap() -> None:
+    """Give freed heap memory back to the system (glibc's ``malloc_trim``; a no-op elsewhere).
+
+    The benchmarks free hundreds of MB of temporaries; glibc keeps freed heap blocks for
+    reuse, so without this the server's RSS would stay near the run's peak. (No
+    ``gc.collect()``: nothing here makes reference cycles, and it costs 130 ms in a server.)
+    """
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _cell_cost(call_s: float) -> float:
+    """Predicted seconds of ``measure`` for a call of ``call_s``: a cold and a warm call and one
+    block, which lasts at least MIN_BLOCK_S and at most one call more."""
+    return SAFETY * 3 * call_s + MIN_BLOCK_S
 
 
 def vectorization_benchmark(
@@ -519,8 +829,16 @@ def vectorization_benchmark(
 
     Sizes run from small to large, all methods at one size before the next, so a budget cut
     drops the largest sizes. A cell is skipped when the size is above the method's own bound
-    (``METHOD_MAX_SIZE``) or when its predicted cost (the method's last time scaled by n²) would
-    overrun the budget. Each result is checked against NumPy in float64 (``MatmulReference``). Runs inside ``benchmark_slot`` (busy -> LabError) with torch on ``threads`` threads.
+    (``METHOD_MAX_SIZE``) or when its predicted cost would not fit in what is left of
+    ``budget_s``: a call's time is extrapolated from the method's previous size by (n / n0)²
+    (the work is n² k), or, for its first size or a jump above ``MAX_EXTRAPOLATION``, from a
+    probe on a few rows of A (``_predict_from_rows``); the cell costs a cold, a warm and at
+    least one timed call (``_cell_cost``, with ``SAFETY``), and the loops stop themselves at
+    the deadline. A method that did not fit is not tried at larger sizes. A size's
+    preparation (inputs and reference, on one thread, work proportional to n k) is predicted
+    from the previous size's; once it does not fit, every larger size is skipped. Each result is checked against NumPy in float64 on
+    ``CHECK_ROWS`` evenly spaced rows (``MatmulReference``). Runs inside ``benchmark_slot``
+    (busy -> LabError) with torch on ``threads`` threads.
     """
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
@@ -535,40 +853,68 @@ def vectorization_benchmark(
 
     timings: list[Timing] = []
     skipped: list[Skipped] = []
+    sync = _synchronizer(dev, True)
     with benchmark_slot(), benchmark_threads(threads):
-        start = time.perf_counter()
-        deadline = start + budget_s
-        last: dict[str, tuple[int, float]] = {}
+        budget = _Budget(budget_s)
+        last: dict[str, tuple[int, float]] = {}  # method -> (size, median seconds per call)
+        prepared: tuple[int, float] | None = None  # (size, seconds) of the last preparation
+        over: set[str] = set()  # methods that did not fit at a smaller size: larger ones cost more
         for n in sizes:
-            a64, b64, A, B = _inputs(n, inner, dt, seed + n)
-            A, B = A.to(dev), B.to(dev)
-            a_np, b_np = A.cpu().numpy(), B.cpu().numpy()
-            reference = MatmulReference(a64, b64, dt)
-            for method in methods:
-                if n > METHOD_MAX_SIZE.get(method, MAX_SIZE[dev.type]):
-                    skipped.append(Skipped(method, n, "size_limit"))
-                    continue
-                if method in last:
-                    n0, t0 = last[method]
-                    # first call + warm call + one block: the least a cell costs
-                    predicted = t0 * (n / n0) ** 2 * 2 + MIN_BLOCK_S
-                    if time.perf_counter() + predicted > deadline:
-                        skipped.append(Skipped(method, n, "budget"))
-                        continue
-                elif time.perf_counter() >= deadline:
+            wanted = [m for m in methods if n <= METHOD_MAX_SIZE.get(m, MAX_SIZE[dev.type])]
+            skipped += [Skipped(m, n, "size_limit") for m in methods if m not in wanted]
+            skipped += [Skipped(m, n, "budget") for m in wanted if m in over]
+            wanted = [m for m in wanted if m not in over]
+            if not wanted:
+                continue
+            ready = budget.left() > 0 if prepared is None else budget.fits(SAFETY * prepared[1] * n / prepared[0])
+            if not ready:
+                skipped += [Skipped(m, n, "budget") for m in wanted]
+                over.update(wanted)
+                continue
+            t0 = time.perf_counter()
+            with benchmark_threads(1):  # preparation, not measured: one thread never stalls on a busy core
+                a64, b64, A, B = _inputs(n, inner, dt, seed + n)
+                A, B = A.to(dev), B.to(dev)
+                a_np, b_np = A.cpu().numpy(), B.cpu().numpy()
+                reference = MatmulReference(a64, b64, dt, max_rows=CHECK_ROWS)
+                del a64, b64
+            prepared = (n, time.perf_counter() - t0)
+            for method in wanted:
+                if budget.left() <= 0:
                     skipped.append(Skipped(method, n, "budget"))
+                    over.add(method)
                     continue
-                fn = _method_fn(method, A, B, a_np, b_np)
-                m, out = measure(fn, repeats=repeats, device=dev, synchronize=synchronize, deadline=deadline)
+                # unsynchronised GPU medians time only the launches: predict those from a probe
+                if synchronize and method in last and n / last[method][0] <= MAX_EXTRAPOLATION:
+                    n0, t_call = last[method]
+                    call_s = t_call * (n / n0) ** 2
+                else:  # a probe's loop can run out of time too: then inf, the cell is skipped
+                    call_s = _predict_from_rows(
+                        lambda r, m=method, A=A, B=B, a=a_np, b=b_np: _method_fn(m, A[:r], B, a[:r], b, budget.deadline)(),
+                        n, sync, budget)
+                if not budget.fits(_cell_cost(call_s)):
+                    skipped.append(Skipped(method, n, "budget"))
+                    over.add(method)
+                    continue
+                fn = _method_fn(method, A, B, a_np, b_np, budget.deadline)
+                try:
+                    m, out = measure(fn, repeats=repeats, device=dev, synchronize=synchronize, deadline=budget.deadline)
+                except OutOfBudget:  # slower than predicted: the cold call ran, nothing more
+                    skipped.append(Skipped(method, n, "budget"))
+                    over.add(method)
+                    continue
                 last[method] = (n, m.median_s)
                 err, ratio = reference.check(out)
+                del out
                 timings.append(Timing(method, n, m.median_s, m.q1_s, m.q3_s, len(m.times_s),
                                       m.calls_per_block, m.first_call_s, err, ratio))
-        elapsed = time.perf_counter() - start
+        A = B = a_np = b_np = reference = None  # freed before _trim_heap gives the memory back
+        elapsed = budget.elapsed()
+    _trim_heap()  # hundreds of MB of temporaries were freed: give them back to the system
     return VectorizationResult(
         device=str(dev), dtype=dtype, inner=inner, sizes=sizes, methods=methods, repeats=repeats,
         synchronize=synchronize, budget_s=budget_s, elapsed_s=elapsed, threads=threads,
-        timings=tuple(timings), skipped=tuple(skipped),
+        timings=tuple(timings), skipped=tuple(sorted(skipped, key=lambda c: (c.n, METHODS.index(c.method)))),
     )
 
 
@@ -584,7 +930,7 @@ class _State:
         self.C = C
 
 
-def _update_step(variant: str, s: _State, D: torch.Tensor, A: torch.Tensor, B: torch.Tensor) -> Callable[[], None]:
+def _update_step(variant: str, s: _State, D: torch.Tensor | None, A: torch.Tensor, B: torch.Tensor) -> Callable[[], None]:
     def rebind() -> None:
         s.C = s.C + D
 
@@ -634,30 +980,71 @@ def _positive_cpu_allocations(prof: torch.profiler.profile) -> int:
         return int(sum(max(e.self_cpu_memory_usage, 0) for e in prof.events()))
 
 
-@functools.lru_cache(maxsize=1)
-def _warm_profiler() -> None:
-    """Start and stop the CPU profiler once: its first start costs 1-2 s per process."""
+def _kineto_allocations(step: Callable[[], None], iterations: int) -> int:
+    """Bytes ``iterations`` calls of ``step`` allocate, by torch.profiler (Kineto).
+
+    The fallback: Kineto's first start costs 1-2 s and 130-170 MB of RSS that the process
+    keeps (measured on the server).
+    """
     from torch.profiler import ProfilerActivity, profile
 
-    with profile(activities=[ProfilerActivity.CPU], profile_memory=True):
-        torch.zeros(1).add_(1)
+    with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
+        for _ in range(iterations):
+            step()
+    return _positive_cpu_allocations(prof)
+
+
+def _legacy_allocations(step: Callable[[], None], iterations: int) -> int:
+    """Bytes ``iterations`` calls of ``step`` allocate on the CPU, by the legacy autograd profiler.
+
+    The CPU allocator reports every allocation and free to an enabled profiler (the same
+    hook Kineto's memory events come from); the legacy profiler records them without
+    starting Kineto: no warm-up, a few MB. Only this thread's allocations are seen, so
+    other sessions computing meanwhile do not count. Sum of the positive records.
+    """
+    from torch.autograd import ProfilerConfig, ProfilerState, _disable_profiler_legacy, _enable_profiler_legacy
+
+    config = ProfilerConfig(ProfilerState.CPU, False, True, False, False, False,
+                            torch._C._profiler._ExperimentalConfig())
+    _enable_profiler_legacy(config)
+    try:
+        for _ in range(iterations):
+            step()
+    finally:
+        records = _disable_profiler_legacy()
+    return int(sum(r.cpu_memory_usage() for thread in records for r in thread
+                   if r.kind() == "memory_alloc" and r.cpu_memory_usage() > 0))
+
+
+CPU_MEMORY_METHODS = ("torch.autograd.profiler_legacy", "torch.profiler")
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_memory_method() -> str:
+    """How CPU allocations are counted here: the legacy profiler if it counts a known
+    allocation exactly (two 1000-float tensors: 8000 bytes), else torch.profiler."""
+    try:
+        if _legacy_allocations(lambda: torch.empty(1000, dtype=torch.float32), 2) == 8000:
+            return CPU_MEMORY_METHODS[0]
+    except (ImportError, AttributeError, RuntimeError, TypeError):  # pragma: no cover - torch internals
+        pass
+    return CPU_MEMORY_METHODS[1]  # pragma: no cover - only where the legacy profiler moved
 
 
 def bytes_per_iteration(step: Callable[[], None], device: torch.device, iterations: int = PROFILED_ITERATIONS) -> float | None:
     """Bytes allocated per call of ``step`` (after one warm-up call); None where not measurable.
 
-    CPU: torch.profiler with ``profile_memory=True``, the sum of positive allocation events.
-    CUDA: the delta of ``torch.cuda.memory_stats()["allocated_bytes.all.allocated"]``, which
-    counts every allocation, including those the caching allocator serves from its cache.
+    CPU: the allocation records of ``cpu_memory_method()`` (the legacy autograd profiler, or
+    torch.profiler where that is missing), summed over the positive ones: every allocation,
+    including a temporary freed inside the same operator. CUDA: the delta of
+    ``torch.cuda.memory_stats()["allocated_bytes.all.allocated"]``, which counts every
+    allocation, including those the caching allocator serves from its cache.
     """
     step()
     if device.type == "cpu":
-        from torch.profiler import ProfilerActivity, profile
-
-        with profile(activities=[ProfilerActivity.CPU], profile_memory=True) as prof:
-            for _ in range(iterations):
-                step()
-        return _positive_cpu_allocations(prof) / iterations
+        if cpu_memory_method() == CPU_MEMORY_METHODS[0]:
+            return _legacy_allocations(step, iterations) / iterations
+        return _kineto_allocations(step, iterations) / iterations  # pragma: no cover - fallback
     if device.type == "cuda":
         torch.cuda.synchronize(device)
         before = torch.cuda.memory_stats(device)["allocated_bytes.all.allocated"]
@@ -714,6 +1101,62 @@ class InplaceResult:
         return next((r for r in self.rows if r.variant == variant), None)
 
 
+def _update_row(
+    variant: str,
+    n: int,
+    dt: torch.dtype,
+    dev: torch.device,
+    A: torch.Tensor,
+    B: torch.Tensor,
+    D: torch.Tensor | None,
+    reference: MatmulReference,
+    budget: _Budget,
+    repeats: int,
+    add_s: float,
+    mm_s: float,
+    share: float,
+) -> tuple[UpdateResult | None, float]:
+    """One update variant on a fresh C = 0, or None where the budget would not hold it; and
+    the time of one update (inf if none ran).
+
+    The first update is predicted from ``add_s`` (the fastest add-only update so far; inf
+    before any: then the time to fill C stands in), ``mm_s`` for the matmul forms, and one
+    fill of C for a result the update may allocate; the rest (eight updates and a block)
+    from the first update. The timed blocks stop at ``share`` (a ``time.perf_counter()``
+    value), this variant's part of the budget. Locals die on return, so a skipped variant's C
+    is freed at once.
+    """
+    sync = _synchronizer(dev, True)
+    fill_s, C = _timed(lambda: torch.zeros(n, n, dtype=dt, device=dev), sync)
+    s = _State(C)
+    del C
+    step = _update_step(variant, s, D, A, B)
+    first = (fill_s if math.isinf(add_s) else add_s) + fill_s + (mm_s if UPDATE_WORK[variant] == "matmul_add" else 0.0)
+    if not budget.fits(SAFETY * first):
+        return None, math.inf
+    ptr = s.C.data_ptr()
+    step_s, _ = _timed(step, sync)
+    kept = s.C.data_ptr() == ptr
+    # what is left: a second checked update, 1 + PROFILED_ITERATIONS counted ones, and in
+    # ``measure`` a cold, a warm and at least one block
+    if not budget.fits(SAFETY * step_s * (4 + PROFILED_ITERATIONS) + MIN_BLOCK_S):
+        return None, step_s
+    ptr = s.C.data_ptr()
+    second, _ = _timed(step, sync)
+    kept = kept and s.C.data_ptr() == ptr
+    err, ratio = reference.check(s.C, terms=2)
+    allocated = bytes_per_iteration(step, dev)
+    try:
+        # the share, but never less than a warm update and one block (checked to fit above)
+        floor = time.perf_counter() + 2 * step_s + MIN_BLOCK_S
+        m, _ = measure(step, repeats=repeats, device=dev, deadline=min(budget.deadline, max(share, floor)))
+    except OutOfBudget:
+        return None, min(step_s, second)
+    row = UpdateResult(variant, UPDATE_CODE[variant], UPDATE_WORK[variant], allocated, kept, m.median_s, m.q1_s,
+                       m.q3_s, len(m.times_s), err, ratio)
+    return row, min(step_s, second)
+
+
 def inplace_benchmark(
     n: int,
     *,
@@ -729,10 +1172,13 @@ def inplace_benchmark(
     """Measure each update variant on an n x n C (A, B of n x inner, D = A Bᵀ precomputed).
 
     Per variant: two updates from C = 0 must give 2 A Bᵀ (``MatmulReference.check`` with
-    ``terms=2`` on ``INPLACE_CHECK_ROWS`` evenly spaced rows) and must keep ``C.data_ptr()`` to count as in place;
-    then ``bytes_per_iteration`` and a timing (``measure``). Variants run cheapest first; one
-    whose predicted cost (from the two checked updates) would overrun the budget is skipped
-    and listed. Runs inside ``benchmark_slot``.
+    ``terms=2`` on ``CHECK_ROWS`` evenly spaced rows) and must keep ``C.data_ptr()`` to count
+    as in place; then ``bytes_per_iteration`` and a timing (``measure``).
+
+    The budget is checked before every piece, variants cheapest first; what would not fit
+    is skipped and listed. D's matmul is predicted from a few of its rows
+    (``_predict_from_rows``); each variant from what was measured before it (``_update_row``);
+    predictions are multiplied by ``SAFETY``. Runs inside ``benchmark_slot``.
     """
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
@@ -746,46 +1192,43 @@ def inplace_benchmark(
 
     rows: list[UpdateResult] = []
     skipped: list[str] = []
+    order = sorted(set(variants), key=_RUN_ORDER.index)
+    memory_method = {"cpu": cpu_memory_method(), "cuda": "torch.cuda.memory_stats"}.get(dev.type, "none")
+    sync = _synchronizer(dev, True)
+    D: torch.Tensor | None = None
     with benchmark_slot(), benchmark_threads(threads):
-        if dev.type == "cpu":
-            _warm_profiler()  # a one-time cost of the process, not of this run: kept off the budget
-        start = time.perf_counter()
-        deadline = start + budget_s
-        a64, b64, A, B = _inputs(n, inner, dt, seed + n)
-        A, B = A.to(dev), B.to(dev)
-        D = torch.mm(A, B.T)
-        reference = MatmulReference(a64, b64, dt, max_rows=INPLACE_CHECK_ROWS)
-        sync = _synchronizer(dev, True)
-        for variant in sorted(variants, key=_RUN_ORDER.index):
-            if time.perf_counter() >= deadline:
+        budget = _Budget(budget_s)
+        with benchmark_threads(1):  # preparation, not measured: one thread never stalls on a busy core
+            a64, b64, A, B = _inputs(n, inner, dt, seed + n)
+            A, B = A.to(dev), B.to(dev)
+            reference = MatmulReference(a64, b64, dt, max_rows=CHECK_ROWS)
+            del a64, b64
+            mm_s = _predict_from_rows(lambda r: torch.mm(A[:r], B.T), n, sync, budget)
+            if budget.fits(SAFETY * mm_s):
+                mm_s, D = _timed(lambda: torch.mm(A, B.T), sync)
+            else:
+                skipped, order = list(order), []
+        add_s = math.inf  # the fastest add-only update measured so far
+        for i, variant in enumerate(order):
+            if all(UPDATE_WORK[v] != "add" for v in order[i:]):
+                D = None  # only the add-only forms read D: 64 MiB less at the peak for a 4096 x 4096 C
+            row, step_s = None, math.inf
+            if budget.left() > 0:
+                # an equal share of what is left for each variant still to run, so that the first
+                # ones' repetitions do not crowd out the rest of the table
+                share = time.perf_counter() + budget.left() / (len(order) - i)
+                row, step_s = _update_row(variant, n, dt, dev, A, B, D, reference, budget, repeats, add_s, mm_s, share)
+            if row is None:
                 skipped.append(variant)
-                continue
-            s = _State(torch.zeros(n, n, dtype=dt, device=dev))
-            step = _update_step(variant, s, D, A, B)
-            kept = True
-            t0 = time.perf_counter()
-            for _ in range(2):
-                ptr = s.C.data_ptr()
-                step()
-                kept = kept and s.C.data_ptr() == ptr
-            sync()
-            per_step = (time.perf_counter() - t0) / 2
-            # what is left to do: 1 + PROFILED_ITERATIONS profiled steps (the profiler roughly
-            # doubles them), then a cold, a warm and at least one block in ``measure``
-            predicted = per_step * (2 * (1 + PROFILED_ITERATIONS) + 2) + max(per_step, MIN_BLOCK_S)
-            if time.perf_counter() + predicted > deadline:
-                skipped.append(variant)
-                continue
-            err, ratio = reference.check(s.C, terms=2)
-            allocated = bytes_per_iteration(step, dev)
-            m, _ = measure(step, repeats=repeats, device=dev, deadline=deadline)
-            rows.append(UpdateResult(variant, UPDATE_CODE[variant], UPDATE_WORK[variant], allocated, kept,
-                                     m.median_s, m.q1_s, m.q3_s, len(m.times_s), err, ratio))
-            del s, step
+            else:
+                rows.append(row)
+            if UPDATE_WORK[variant] == "add":
+                add_s = min(add_s, step_s)
         rows.sort(key=lambda r: UPDATE_VARIANTS.index(r.variant))
         skipped.sort(key=UPDATE_VARIANTS.index)
-        elapsed = time.perf_counter() - start
-    memory_method = {"cpu": "torch.profiler", "cuda": "torch.cuda.memory_stats"}.get(dev.type, "none")
+        elapsed = budget.elapsed()
+        A = B = D = reference = None  # freed before _trim_heap gives the memory back
+    _trim_heap()  # hundreds of MB of temporaries were freed: give them back to the system
     return InplaceResult(
         device=str(dev), dtype=dtype, n=n, inner=inner, c_bytes=n * n * dt.itemsize, repeats=repeats,
         budget_s=budget_s, elapsed_s=elapsed, threads=threads, memory_method=memory_method,
@@ -797,15 +1240,23 @@ def inplace_benchmark(
 # Autograd and in-place: the version counter
 # --------------------------------------------------------------------------------------------
 
-VERSION_BROKEN_CODE = """x = torch.tensor([-2.0, 0.0, 1.5], dtype=torch.float64, requires_grad=True)
-s = torch.sigmoid(x)      # backward needs s: ds/dx = s (1 - s)
-s.mul_(2)                 # in place: s._version goes from 0 to 1
-s.sum().backward()        # RuntimeError"""
+_DEMO_LINE = "x = torch.tensor([-2.0, 0.0, 1.5], dtype=torch.float64, requires_grad=True)"
+_VERSION_LINES = {
+    False: ((_DEMO_LINE, None), ("s = torch.sigmoid(x)", "perf.code.backward_needs"),
+            ("s.mul_(2)", "perf.code.in_place"), ("s.sum().backward()", "perf.code.runtime_error")),
+    True: ((_DEMO_LINE, None), ("s = torch.sigmoid(x)", None), ("t = s * 2", "perf.code.out_of_place"),
+           ("t.sum().backward()", "perf.code.grad")),
+}
 
-VERSION_FIXED_CODE = """x = torch.tensor([-2.0, 0.0, 1.5], dtype=torch.float64, requires_grad=True)
-s = torch.sigmoid(x)
-t = s * 2                 # out of place: s stays at version 0
-t.sum().backward()        # x.grad = 2 s (1 - s)"""
+
+def version_code(fixed: bool, lang: str = "en") -> str:
+    """The version-counter demo's code, broken (``fixed=False``) or fixed, comments in ``lang``."""
+    return _commented(_VERSION_LINES[fixed], lang, column=26)
+
+
+METHOD_CODE = {m: method_code(m) for m in METHODS}  # English; ``method_code(m, lang)`` translates
+VERSION_BROKEN_CODE = version_code(False)
+VERSION_FIXED_CODE = version_code(True)
 
 _DEMO_X = (-2.0, 0.0, 1.5)
 
@@ -824,9 +1275,10 @@ class VersionCounterDemo:
     expected_grad: tuple[float, ...]
 
 
-def version_counter_demo() -> VersionCounterDemo:
+def version_counter_demo(lang: str = "en") -> VersionCounterDemo:
     """Run ``VERSION_BROKEN_CODE`` (capturing the real RuntimeError) and ``VERSION_FIXED_CODE``.
 
+    The code is returned with its comments in ``lang``; the error message is PyTorch's own.
     The expected gradient 2 s (1 − s), s = 1 / (1 + e^(−x)), is computed with NumPy.
     """
     x = torch.tensor(_DEMO_X, dtype=torch.float64, requires_grad=True)
@@ -846,11 +1298,11 @@ def version_counter_demo() -> VersionCounterDemo:
     t.sum().backward()
     sig = 1 / (1 + np.exp(-np.array(_DEMO_X)))
     return VersionCounterDemo(
-        broken_code=VERSION_BROKEN_CODE,
+        broken_code=version_code(False, lang),
         error_message=message,
         version_before=int(before),
         version_after=int(after),
-        fixed_code=VERSION_FIXED_CODE,
+        fixed_code=version_code(True, lang),
         x=_DEMO_X,
         fixed_grad=tuple(float(g) for g in x.grad),
         expected_grad=tuple(float(g) for g in 2 * sig * (1 - sig)),

@@ -1,10 +1,15 @@
 """Figures and table rows for the performance lab (Plotly; no streamlit).
 
 Every builder takes a result from ``core.performance`` and the reader's language, and returns
-either a ``go.Figure`` or a list of row dicts ready for a table.
+either a ``go.Figure`` or a list of row dicts ready for a table. Log axes carry explicit ticks
+at powers of ten, labelled in units a student reads (1 ms, 10 µs; 10×, 0.1×): Plotly's own
+log ticks label the minor ticks too ("5, 2, 10, 5, 2") and use SI prefixes (10f, 1p, 100µ).
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
 
 import plotly.graph_objects as go
 
@@ -48,6 +53,58 @@ def format_bytes(b: float | None) -> str:
     return f"{b / 1024**2:.2f} MiB"
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(e: int) -> str:
+    """10 to the integer power ``e``, written 10⁻³."""
+    return "10" + str(e).translate(_SUPERSCRIPT)
+
+
+def duration_tick(e: int) -> str:
+    """The label of 10^e seconds: 1 ns ... 100 ms, 1 s, 10 s, 100 s; beyond, 10⁴ s."""
+    if -9 <= e < 3:
+        unit, scale = (("ns", -9), ("µs", -6), ("ms", -3), ("s", 0))[min((e + 9) // 3, 3)]
+        return f"{10 ** (e - scale)} {unit}"
+    return f"{power_of_ten(e)} s"
+
+
+def factor_tick(e: int) -> str:
+    """The label of a factor 10^e: 0.001× ... 1000×; beyond, 10⁴×."""
+    if -3 <= e <= 3:
+        return f"{10.0**e:g}×"
+    return f"{power_of_ten(e)}×"
+
+
+def log_ticks(values: Iterable[float], label: Callable[[int], str], pad_top: float = 0.0) -> dict:
+    """Axis settings for a log axis: a tick at every power of ten from the decade below the
+    smallest positive value to the decade above the largest, labelled by ``label``, and the
+    range fixed to those decades (so at least two ticks show). Non-positive and non-finite
+    values are ignored; none left gives the decade [1, 10]. ``pad_top`` adds room above (in
+    decades) for labels drawn outside bars."""
+    logs = [math.log10(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v) and v > 0]
+    # a twentieth of a decade of margin keeps a point that sits on a power of ten off the edge
+    low = math.floor(min(logs) - 0.05) if logs else 0
+    high = math.ceil(max(logs) + 0.05) if logs else 1
+    high = max(high, low + 1)
+    exps = list(range(low, high + 1))
+    return {"type": "log", "tickmode": "array", "tickvals": [10.0**e for e in exps],
+            "ticktext": [label(e) for e in exps], "range": [low, high + pad_top], "minor": {"showgrid": False}}
+
+
+MIN_TICK_GAP = 0.08  # decades between two size labels on a log axis: closer labels overlap
+
+
+def size_ticks(sizes: Iterable[int]) -> list[int]:
+    """The sizes to label on a log axis, smallest first, each at least MIN_TICK_GAP decades
+    above the previous one (4089, 4090, ... 4096 would print on top of each other)."""
+    kept: list[int] = []
+    for n in sorted({int(v) for v in sizes if v > 0}):
+        if not kept or math.log10(n) - math.log10(kept[-1]) >= MIN_TICK_GAP:
+            kept.append(n)
+    return kept
+
+
 def _style(fig: go.Figure, presentation: bool, height: int) -> go.Figure:
     base = 20 if presentation else 13
     fig.update_layout(
@@ -89,11 +146,12 @@ def timing_figure(result: VectorizationResult, lang: str = "pt", presentation: b
                         for t in rows],
             hovertemplate=tr("perf.fig.hover", lang) + "<extra>%{fullData.name}</extra>",
         ))
-    sizes = sorted({t.n for t in result.timings})
     # ticks at the measured sizes: the default log ticks (2, 3, ..., 100) label none of them
-    fig.update_xaxes(type="log", title_text=tr("perf.fig.size_axis", lang, k=result.inner),
+    sizes = size_ticks(t.n for t in result.timings)
+    fig.update_xaxes(type="log", title_text=tr("perf.fig.size_axis", lang, k=result.inner), tickmode="array",
                      tickvals=sizes, ticktext=[str(n) for n in sizes])
-    fig.update_yaxes(type="log", title_text=tr("perf.fig.time_axis", lang), exponentformat="power")
+    extent = [v for t in result.timings for v in (t.q1_s, t.median_s, t.q3_s)]
+    fig.update_yaxes(title_text=tr("perf.fig.time_axis", lang), **log_ticks(extent, duration_tick))
     return _style(fig, presentation, 460)
 
 
@@ -118,7 +176,9 @@ def speedup_figure(result: VectorizationResult, lang: str = "pt", presentation: 
     fig.add_hline(y=1, line_dash="dash", line_color="#555")  # 1 = as fast as the baseline (caption says so)
     fig.update_layout(barmode="group")
     fig.update_xaxes(type="category", title_text=tr("perf.fig.n_axis", lang))
-    fig.update_yaxes(type="log", title_text=tr("perf.fig.speedup_axis", lang))
+    # the ticks include 1 (the dashed line) and leave room for the labels above the bars
+    ratios = [r for _, _, r in pairs] + [1.0]
+    fig.update_yaxes(title_text=tr("perf.fig.speedup_axis", lang), **log_ticks(ratios, factor_tick, pad_top=0.35))
     return _style(fig, presentation, 420)
 
 

@@ -1,26 +1,39 @@
-"""Performance lab: loop vs broadcasting vs matmul, and in-place updates, measured right."""
+"""Performance lab: loop vs broadcasting vs matmul, and in-place updates, measured right.
+
+The budgets come from ``core.performance.page_budgets``; the environment variable
+``AUTOGRAD_LAB_PERF_BUDGET_S`` (``BUDGET_ENV``) sets their total, e.g. ``1.5`` in tests.
+"""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
+from core import performance as perf
 from core.devices import available_devices
 from core.errors import LabError
 from core.performance import (
+    BUDGET_ENV,
     MAX_INNER,
     MAX_REPEATS,
     MAX_SIZE,
     MAX_SIZES,
-    METHOD_CODE,
     METHOD_MAX_SIZE,
+    METHODS,
+    MIN_BLOCK_S,
     MIN_REPEATS,
     PROFILED_ITERATIONS,
+    RUN_OVERHEAD_S,
+    UPDATE_CODE,
     InplaceResult,
     VectorizationResult,
-    benchmark_slot,
+    announced_bound_s,
     inplace_benchmark,
     max_threads,
+    method_code,
     numpy_threads_controlled,
+    page_budgets,
     parse_sizes,
     vectorization_benchmark,
     version_counter_demo,
@@ -40,13 +53,12 @@ from core.performance_figures import (
 )
 from ui.page import Page, setup
 
-VEC_BUDGET_S = 8.0
-MEM_BUDGET_S = 6.0
+REPEATS_HIGH = min(MAX_REPEATS, 30)
 
 
-@st.cache_data(max_entries=1)
-def _version_demo():
-    return version_counter_demo()
+@st.cache_data(max_entries=2)
+def _version_demo(lang: str):
+    return version_counter_demo(lang)
 
 
 def _cells(page: Page, result: VectorizationResult, reason: str) -> str:
@@ -97,11 +109,19 @@ def show_vectorization(page: Page, vec: VectorizationResult) -> None:
 
 
 def show_inplace(page: Page, mem: InplaceResult) -> None:
-    st.caption(page.t("perf.inplace_caption", n=mem.n, c_bytes=format_bytes(mem.c_bytes), method=mem.memory_method,
+    method = page.t(f"perf.mem_method.{mem.memory_method}")
+    st.caption(page.t("perf.inplace_caption", n=mem.n, c_bytes=format_bytes(mem.c_bytes), method=method,
                       iters=PROFILED_ITERATIONS))
     if mem.skipped:
-        st.warning(page.t("perf.inplace_skipped", variants=", ".join(mem.skipped)), icon=":material/timer:")
+        codes = ", ".join(f"`{UPDATE_CODE[v]}`" for v in mem.skipped)
+        st.warning(page.t("perf.inplace_skipped", variants=codes), icon=":material/timer:")
     st.dataframe(allocation_rows(mem, page.lang), hide_index=True, key="perf_alloc_table")
+
+
+def show_place(page: Page, box, place: int, waited_s: float) -> None:
+    """The queue notice in ``box`` (an ``st.empty``), redrawn while the run waits for its turn."""
+    box.info(page.t("perf.queue_place", place=place, waited=waited_s, max_wait=perf.BENCHMARK_QUEUE.max_wait_s),
+             icon=":material/hourglass_top:")
 
 
 page = setup("nav.performance", icon=":material/speed:")
@@ -117,14 +137,14 @@ sizes_text = c1.text_input(
     help=page.t("perf.sizes_help", high=top, count=MAX_SIZES, row=METHOD_MAX_SIZE["row_loop"],
                 double=METHOD_MAX_SIZE["double_loop"]),
 )
-inner = c1.number_input(page.t("perf.inner"), min_value=1, max_value=MAX_INNER, value=256, step=32,
-                        key="perf_inner", bind="query-params", help=page.t("perf.inner_help"))
+inner = page.number(page.t("perf.inner"), low=1, high=MAX_INNER, value=256, step=32, key="perf_inner", where=c1,
+                    bind=True, help=page.t("perf.inner_help"))
 threads = c2.selectbox(page.t("perf.threads"), list(range(1, max_threads() + 1)), key="perf_threads",
                        help=page.t("perf.threads_help"))
-repeats = c3.slider(page.t("perf.repeats"), MIN_REPEATS, min(MAX_REPEATS, 30), 7, key="perf_repeats", bind="query-params",
-                    help=page.t("perf.repeats_help"))
-c_size = c3.number_input(page.t("perf.c_size"), min_value=16, max_value=MAX_SIZE["cpu"], value=1024, step=256,
-                         key="perf_c_size", bind="query-params", help=page.t("perf.c_size_help"))
+repeats = c3.slider(page.t("perf.repeats"), MIN_REPEATS, REPEATS_HIGH, 7, key="perf_repeats", bind="query-params",
+                    help=page.t("perf.repeats_help", block_ms=MIN_BLOCK_S * 1e3))
+c_size = page.number(page.t("perf.c_size"), low=16, high=MAX_SIZE["cpu"], value=1024, step=256, key="perf_c_size",
+                     where=c3, bind=True, help=page.t("perf.c_size_help"))
 synchronize = True
 if device != "cpu":
     synchronize = c2.checkbox(page.t("perf.sync"), value=True, key="perf_sync", help=page.t("perf.sync_help"))
@@ -135,23 +155,32 @@ except LabError as err:
     page.error(err)
     sizes = None
 
+vec_budget, mem_budget = page_budgets(os.environ.get(BUDGET_ENV))
+bound = announced_bound_s(vec_budget, mem_budget)
 inputs = {"sizes": sizes, "inner": int(inner), "device": device, "threads": int(threads), "repeats": int(repeats),
           "c_size": int(c_size), "sync": bool(synchronize)}
 clicked = st.button(page.t("perf.run"), key="perf_run", type="primary", icon=":material/timer:",
                     disabled=sizes is None)
-st.caption(page.t("perf.budget_note", vec=VEC_BUDGET_S, mem=MEM_BUDGET_S))
+st.caption(page.t("perf.budget_note", vec=round(vec_budget, 2), mem=round(mem_budget, 2), overhead=RUN_OVERHEAD_S,
+                  total=round(bound, 2)))
+
 
 # Benchmarks run only on the click; the result lives in session_state, so a rerun (any other
-# widget) shows it again without measuring.
+# widget) shows it again without measuring. A click while another run holds the slot waits in
+# the queue, its place shown and updated, instead of being turned away.
 if clicked and sizes is not None:
+    queue_box = st.empty()
     try:
-        with st.spinner(page.t("perf.running", budget=VEC_BUDGET_S + MEM_BUDGET_S)), benchmark_slot():
-            vec = vectorization_benchmark(sizes, inner=int(inner), device=device, repeats=int(repeats),
-                                          budget_s=VEC_BUDGET_S, synchronize=synchronize, threads=int(threads))
-            mem = inplace_benchmark(int(c_size), inner=int(inner), device=device, repeats=int(repeats),
-                                    budget_s=MEM_BUDGET_S, threads=int(threads))
+        with perf.BENCHMARK_QUEUE.acquire(on_wait=lambda place, waited: show_place(page, queue_box, place, waited)):
+            queue_box.empty()
+            with st.spinner(page.t("perf.running", budget=round(bound, 2))):
+                vec = vectorization_benchmark(sizes, inner=int(inner), device=device, repeats=int(repeats),
+                                              budget_s=vec_budget, synchronize=synchronize, threads=int(threads))
+                mem = inplace_benchmark(int(c_size), inner=int(inner), device=device, repeats=int(repeats),
+                                        budget_s=mem_budget, threads=int(threads))
         st.session_state["perf_result"] = {"inputs": inputs, "vec": vec, "mem": mem}
     except LabError as err:
+        queue_box.empty()
         page.error(err)
 
 result = st.session_state.get("perf_result")
@@ -163,9 +192,9 @@ else:
     show_vectorization(page, result["vec"])
 
 with st.expander(page.t("perf.code_title")):
-    for method, code in METHOD_CODE.items():
+    for method in METHODS:
         st.markdown(f"**{method_label(method, page.lang)}**")
-        st.code(code, language="python")
+        st.code(method_code(method, page.lang), language="python")
 
 st.subheader(page.t("perf.why_title"))
 st.markdown(page.t("perf.why_body"))
@@ -177,7 +206,7 @@ if result is not None:
 
 st.subheader(page.t("perf.version_title"))
 st.markdown(page.t("perf.version_intro"))
-demo = _version_demo()
+demo = _version_demo(page.lang)
 st.code(demo.broken_code, language="python")
 st.code(demo.error_message or page.t("perf.version_no_error"), language="text", wrap_lines=True)
 st.caption(page.t("perf.version_counts", before=demo.version_before, after=demo.version_after))

@@ -22,9 +22,9 @@ TEXTS = {
     "perf.inner_help": ("O notebook usa k = 256.", "The notebook uses k = 256."),
     "perf.repeats": ("Repetições (blocos medidos)", "Repetitions (timed blocks)"),
     "perf.repeats_help": (
-        "Cada bloco chama a operação várias vezes, até durar pelo menos 2 ms; mostramos a mediana e o "
+        "Cada bloco chama a operação várias vezes, até durar pelo menos {block_ms:g} ms; mostramos a mediana e o "
         "intervalo interquartil dos blocos.",
-        "Each block calls the operation several times, until it lasts at least 2 ms; the page shows the "
+        "Each block calls the operation several times, until it lasts at least {block_ms:g} ms; the page shows the "
         "median and the interquartile range of the blocks.",
     ),
     "perf.threads": ("Threads (PyTorch e NumPy)", "Threads (PyTorch and NumPy)"),
@@ -48,12 +48,23 @@ TEXTS = {
     ),
     "perf.run": ("Medir", "Measure"),
     "perf.budget_note": (
-        "Um teste por vez neste servidor; orçamento de tempo: {vec:g} s para C = A Bᵀ e {mem:g} s para "
-        "as atualizações. Ao esgotá-lo, os tamanhos seguintes ficam de fora (e a página avisa).",
-        "One benchmark at a time on this server; time budget: {vec:g} s for C = A Bᵀ and {mem:g} s for "
-        "the updates. Once it is spent, the remaining sizes are left out (and the page says so).",
+        "Um teste por vez neste servidor; quem clica enquanto outro roda entra numa fila. Orçamento de "
+        "tempo: {vec:g} s para C = A Bᵀ e {mem:g} s para as atualizações, mais {overhead:g} s para "
+        "preparar e desenhar: uma medição leva no máximo {total:g} s. Antes de cada tamanho, método e "
+        "variante a página prevê o custo a partir do que já mediu e deixa de fora (avisando) o que não "
+        "caberia.",
+        "One benchmark at a time on this server; whoever clicks while another runs joins a queue. Time "
+        "budget: {vec:g} s for C = A Bᵀ and {mem:g} s for the updates, plus {overhead:g} s to prepare and "
+        "draw: a run takes at most {total:g} s. Before each size, method and variant the page predicts "
+        "its cost from what it has already measured and leaves out (and says so) what would not fit.",
     ),
     "perf.running": ("Medindo (até {budget:g} s)…", "Measuring (up to {budget:g} s)…"),
+    "perf.queue_place": (
+        "Outro teste está rodando neste servidor. Você é o {place}º da fila; a sua medição começa "
+        "sozinha quando chegar a vez (esperando há {waited:.0f} s; desiste após {max_wait:g} s).",
+        "Another benchmark is running on this server. You are number {place} in the queue; your run "
+        "starts by itself when its turn comes (waiting for {waited:.0f} s; gives up after {max_wait:g} s).",
+    ),
     "perf.press_run": (
         "Escolha os tamanhos e clique em **Medir**. Nada é medido sem o clique.",
         "Choose the sizes and click **Measure**. Nothing is timed without the click.",
@@ -66,9 +77,9 @@ TEXTS = {
     ),
     "perf.conditions": (
         "Medido em {device}, {dtype}, k = {k}, {threads} thread(s) no PyTorch, {repeats} blocos por "
-        "medida; {elapsed:.1f} s de {budget:g} s de orçamento.",
+        "medida; {elapsed:.1f} s de {budget:.3g} s de orçamento.",
         "Measured on {device}, {dtype}, k = {k}, {threads} PyTorch thread(s), {repeats} blocks per "
-        "measurement; {elapsed:.1f} s of a {budget:g} s budget.",
+        "measurement; {elapsed:.1f} s of a {budget:.3g} s budget.",
     ),
     "perf.numpy_threads": (
         "O OpenBLAS do NumPy também usou {threads} thread(s).",
@@ -79,8 +90,10 @@ TEXTS = {
         "NumPy's BLAS used its own thread count (it could not be set on this installation).",
     ),
     "perf.budget_spent": (
-        "O orçamento de tempo acabou: ficaram de fora {cells}.",
-        "The time budget ran out: left out {cells}.",
+        "O orçamento de tempo não daria para: {cells}. Ficaram de fora (a previsão de cada um vem do "
+        "tempo já medido no tamanho anterior, ou numa fração das linhas).",
+        "The time budget would not cover: {cells}. They were left out (each prediction comes from the "
+        "time already measured at the previous size, or on a fraction of the rows).",
     ),
     "perf.budget_short": (
         "O orçamento de tempo acabou: algumas medidas têm menos blocos que o pedido.",
@@ -178,9 +191,26 @@ TEXTS = {
         "C of {n} × {n} ({c_bytes}); D = A Bᵀ computed once before the loop in the “add” rows. Bytes per "
         "iteration measured with {method} over {iters} iterations after one warm-up.",
     ),
+    "perf.mem_method.torch.autograd.profiler_legacy": (
+        "os registros de alocação do profiler legado do PyTorch (`torch.autograd.profiler_legacy`, sem o "
+        "Kineto: leve em memória)",
+        "the allocation records of PyTorch's legacy profiler (`torch.autograd.profiler_legacy`, without "
+        "Kineto: light on memory)",
+    ),
+    "perf.mem_method.torch.profiler": (
+        "os eventos de alocação do `torch.profiler` (o legado não está disponível nesta instalação)",
+        "the allocation events of `torch.profiler` (the legacy one is not available on this installation)",
+    ),
+    "perf.mem_method.torch.cuda.memory_stats": (
+        "os contadores do alocador da GPU (`torch.cuda.memory_stats`)",
+        "the GPU allocator's counters (`torch.cuda.memory_stats`)",
+    ),
+    "perf.mem_method.none": ("(não medidos neste dispositivo)", "(not measured on this device)"),
     "perf.inplace_skipped": (
-        "O orçamento acabou antes de: {variants}.",
-        "The budget ran out before: {variants}.",
+        "O orçamento não daria para: {variants}. A previsão de cada variante vem do tempo já medido "
+        "das outras; o que não caberia fica de fora.",
+        "The budget would not cover: {variants}. Each variant's prediction comes from the time already "
+        "measured for the others; what would not fit is left out.",
     ),
     "perf.version_title": ("In-place e autograd: o contador de versões", "In-place and autograd: the version counter"),
     "perf.version_intro": (
@@ -229,8 +259,16 @@ TEXTS = {
     "perf.code_title": ("O código de cada método", "The code of each method"),
     "perf.fig.size_axis": ("n (A, B: n × {k})", "n (A, B: n × {k})"),
     "perf.fig.n_axis": ("n", "n"),
-    "perf.fig.time_axis": ("tempo por chamada (s)", "time per call (s)"),
+    "perf.fig.time_axis": ("tempo por chamada", "time per call"),
     "perf.fig.speedup_axis": ("aceleração (×)", "speed-up (×)"),
+    # comments inside the code shown to the reader
+    "perf.code.mm_same": ("o mesmo que A @ B.T", "the same as A @ B.T"),
+    "perf.code.numpy_cpu": ("NumPy, sempre na CPU", "NumPy, always on the CPU"),
+    "perf.code.backward_needs": ("o backward precisa de s: ds/dx = s (1 - s)", "backward needs s: ds/dx = s (1 - s)"),
+    "perf.code.in_place": ("in-place: s._version passa de 0 para 1", "in place: s._version goes from 0 to 1"),
+    "perf.code.runtime_error": ("RuntimeError", "RuntimeError"),
+    "perf.code.out_of_place": ("fora do lugar: s continua na versão 0", "out of place: s stays at version 0"),
+    "perf.code.grad": ("x.grad = 2 s (1 - s)", "x.grad = 2 s (1 - s)"),
     "perf.fig.hover": (
         "n = %{x}<br>mediana %{customdata[0]}<br>Q1 %{customdata[1]}, Q3 %{customdata[2]}<br>%{customdata[3]} blocos",
         "n = %{x}<br>median %{customdata[0]}<br>Q1 %{customdata[1]}, Q3 %{customdata[2]}<br>%{customdata[3]} blocks",
@@ -239,6 +277,16 @@ TEXTS = {
     "err.perf_busy": (
         "Outro teste de desempenho está rodando neste servidor. Tente de novo em alguns segundos.",
         "Another performance benchmark is running on this server. Try again in a few seconds.",
+    ),
+    "err.perf_queue_full": (
+        "A fila de testes está cheia ({high} esperando). Tente de novo em um minuto.",
+        "The benchmark queue is full ({high} waiting). Try again in a minute.",
+    ),
+    "err.perf_queue_timeout": (
+        "Você esperou {seconds} s na fila e a vez não chegou: o servidor está muito ocupado. Tente de novo "
+        "daqui a pouco.",
+        "You waited {seconds} s in the queue and your turn did not come: the server is very busy. Try "
+        "again in a little while.",
     ),
     "err.perf_sizes_empty": ("Informe pelo menos um tamanho, por exemplo 64, 128.", "Give at least one size, for example 64, 128."),
     "err.perf_size_token": (

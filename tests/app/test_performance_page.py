@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
+import time
 
 import pytest
 
-from core.performance import benchmark_slot
+import core.performance as perf
+from core.performance import BUDGET_ENV, BenchmarkQueue, announced_bound_s, page_budgets
 from tests.app.conftest import open_page
 
 PAGE = "2_performance.py"
@@ -88,23 +91,113 @@ def test_out_of_bounds_size_shows_error_without_exception(sizes):
     assert "perf_result" not in at.session_state
 
 
-def test_busy_server_shows_try_again():
-    at = open_page(PAGE, lang="en")
-    held, release = threading.Event(), threading.Event()
+class Holder:
+    """Another user's run: holds ``queue``'s slot until ``stop`` (or ``after_s`` seconds)."""
 
-    def hold() -> None:
-        with benchmark_slot():
-            held.set()
-            release.wait(30)
+    def __init__(self, queue: BenchmarkQueue, after_s: float = 30.0) -> None:
+        self.release = threading.Event()
+        held = threading.Event()
 
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
+        def run() -> None:
+            with queue.acquire():
+                held.set()
+                self.release.wait(after_s)
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
         assert held.wait(10)
+
+    def stop(self) -> None:
+        self.release.set()
+        self.thread.join(10)
+
+
+def test_click_while_busy_waits_in_queue_then_runs():
+    at = open_page(PAGE, lang="en")
+    holder = Holder(perf.BENCHMARK_QUEUE, after_s=1.5)  # the other run ends by itself
+    try:
+        t0 = time.perf_counter()
+        run_small(at)
+        waited = time.perf_counter() - t0
+    finally:
+        holder.stop()
+    assert not at.exception
+    assert not at.error  # queued, not turned away
+    assert "perf_result" in at.session_state
+    assert waited >= 1.0  # it did wait for the other run
+    assert not any("queue" in i.value for i in at.info)  # the place notice is gone once it runs
+    assert perf.BENCHMARK_QUEUE.waiting() == 0 and not perf.BENCHMARK_QUEUE.busy()
+
+
+@pytest.mark.parametrize(("lang", "text"), [("pt", "fila de testes está cheia"), ("en", "queue is full")])
+def test_full_queue_refused_with_translated_message(monkeypatch, lang, text):
+    queue = BenchmarkQueue(max_waiting=0)
+    monkeypatch.setattr(perf, "BENCHMARK_QUEUE", queue)
+    at = open_page(PAGE, lang=lang)
+    holder = Holder(queue)
+    try:
         run_small(at)
     finally:
-        release.set()
-        holder.join(10)
+        holder.stop()
     assert not at.exception
-    assert any("Try again" in e.value for e in at.error)
+    assert any(text in e.value for e in at.error), [e.value for e in at.error]
     assert "perf_result" not in at.session_state
+
+
+@pytest.mark.parametrize(("lang", "text"), [("pt", "esperou 1 s na fila"), ("en", "waited 1 s in the queue")])
+def test_queue_wait_gives_up_with_translated_message(monkeypatch, lang, text):
+    queue = BenchmarkQueue(max_wait_s=1.0, poll_s=0.1)
+    monkeypatch.setattr(perf, "BENCHMARK_QUEUE", queue)
+    at = open_page(PAGE, lang=lang)
+    holder = Holder(queue)
+    try:
+        run_small(at)
+    finally:
+        holder.stop()
+    assert not at.exception
+    assert any(text in e.value.lower() for e in at.error), [e.value for e in at.error]
+    assert queue.waiting() == 0
+
+
+def test_announced_time_is_budgets_plus_overhead_and_holds(monkeypatch):
+    monkeypatch.setenv(BUDGET_ENV, "0.7")
+    bound = announced_bound_s(*page_budgets("0.7"))
+    at = open_page(PAGE, lang="en")
+    note = next(c.value for c in at.caption if "at most" in c.value)
+    assert f"at most {round(bound, 2):g} s" in note
+    vec, mem = page_budgets("0.7")
+    assert f"{round(vec, 2):g} s for C = A Bᵀ and {round(mem, 2):g} s for the updates" in note
+    t0 = time.perf_counter()
+    run_small(at, "32, 64, 128, 256, 512, 1024")
+    assert time.perf_counter() - t0 <= bound
+    assert not at.exception
+    result = at.session_state["perf_result"]
+    assert result["vec"].budget_s == pytest.approx(vec) and result["mem"].budget_s == pytest.approx(mem)
+
+
+def test_allocation_method_named_on_page():
+    at = run_small(open_page(PAGE, lang="en"))
+    assert any("legacy profiler" in c.value for c in at.caption)
+
+
+def test_code_comments_in_portuguese_on_pt_page():
+    at = open_page(PAGE, lang="pt")
+    comments = [line.partition("#")[2] for c in at.code for line in c.value.splitlines() if "#" in line]
+    assert len(comments) >= 6
+    english = re.compile(r"\b(the|always|needs|goes|stays|out of place)\b")
+    assert not [c for c in comments if english.search(c)], comments
+    assert any("o mesmo que A @ B.T" in c for c in comments)
+
+
+@pytest.mark.parametrize(("key", "typed", "used"), [("perf_inner", 99999, 1024), ("perf_inner", 0, 1),
+                                                     ("perf_c_size", 10**9, 4096), ("perf_c_size", 1, 16)])
+def test_out_of_range_number_is_clamped_with_a_notice(key, typed, used):
+    at = open_page(PAGE, lang="pt")
+    at.number_input(key=key).set_value(typed).run()
+    assert not at.exception
+    assert any(f"usando {used}" in _plain_digits(w.value) for w in at.warning), [w.value for w in at.warning]
+
+
+def _plain_digits(text: str) -> str:
+    """``text`` without thousands separators (the frame's format for big numbers may change)."""
+    return re.sub(r"(?<=\d)[\s,.\u202f\u00a0](?=\d{3}\b)", "", text)
