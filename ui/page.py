@@ -62,14 +62,16 @@ html, body, [data-testid="stAppViewContainer"] { font-size: 22px; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.05rem; }
 input, textarea, [data-baseweb="select"] div, [data-testid="stButtonGroup"] p { font-size: 1.15rem !important; }
 [data-testid="stSliderThumbValue"], [data-testid="stSliderTickBar"] div { font-size: 1.05rem; }
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div { font-size: 2.6rem; }
-[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * {
-  font-size: 1.15rem; white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] p { font-size: 2.4rem !important; line-height: 1.2; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem !important; }
+.stMarkdownEllipsis, .stMarkdownEllipsis p, [data-testid="stMetricLabel"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.15rem; }
 [data-testid="stDataFrame"] { zoom: 1.3; }
 [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.05rem; }
 [data-testid="stAlertContainer"] p { font-size: 1.2rem; }
+.katex { font-size: 1.5em !important; }
 [data-testid="stExpander"] summary p, [data-baseweb="tab"] p { font-size: 1.2rem; }
 [data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; max-width: none; }
 [data-testid="stSidebar"] { min-width: 340px; }
@@ -203,8 +205,6 @@ def _finite_number(raw: str, integer: bool) -> float | int | None:
 
 
 def _show(v: float) -> str:
-    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-        v = int(v)
     return f"{v:,}".replace(",", "\u202f") if isinstance(v, int) else f"{v:.6g}"
 
 

@@ -24,11 +24,12 @@ CUT_SCRIPT = """
 () => {
   const sel = ['[data-testid="stMetricLabel"] *', '[data-testid="stMetricValue"] *', '[data-testid="stPageLink"] span',
                '[data-testid="stPageLink"] p', '[data-testid="stWidgetLabel"] p', '[data-baseweb="tab"] p',
-               '[data-testid="stMarkdownContainer"] p'];
+               '[data-testid="stMarkdownContainer"] p', '.stMarkdownEllipsis p', '[data-baseweb="select"] div'];
   const cut = [];
   for (const s of sel) for (const e of document.querySelectorAll(s)) {
     const st = getComputedStyle(e);
-    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2 && st.overflow !== 'visible' && st.textOverflow === 'ellipsis')
+    const clipped = st.textOverflow === 'ellipsis' || (e.closest('.stMarkdownEllipsis') && st.overflow === 'hidden');
+    if (e.offsetParent !== null && e.scrollWidth > e.clientWidth + 2 && st.overflow !== 'visible' && clipped)
       cut.push(s + ': ' + e.innerText.slice(0, 40));
   }
   return cut;
@@ -64,13 +65,17 @@ def test_presentation_mode_cuts_nothing(app_url, browser, width, height):
     tab = context.new_page()
     try:
         for lang in ("pt", "en"):
-            for i, path in enumerate(PATHS):
-                open_path(tab, app_url, path + f"?lang={lang}")
-                if i == 0:
-                    set_presentation(tab, True)
+            for path in PATHS:
+                open_path(tab, app_url, path + f"?lang={lang}")  # a new session: switch it on again
+                set_presentation(tab, True)
+                assert tab.locator(".st-key-presentation input").is_checked()
                 assert_no_exception(tab)
                 cut = tab.evaluate(CUT_SCRIPT)
                 assert not cut, (path, lang, cut)
+                if path == "/derivatives":  # enlarged, not only uncut: metric values and inputs
+                    size = tab.locator('[data-testid="stMetricValue"] p').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+                    box = tab.locator(".st-key-deriv_expr input").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+                    assert size >= 40 and box >= 20, (size, box)
                 name = path.strip("/") or "home"
                 screenshot(tab, f"present-{width}x{height}-{lang}-{name}")
     finally:
