@@ -31,17 +31,18 @@ from plotly.subplots import make_subplots
 from core.derivatives import check_grid
 from core.devices import resolve_device, resolve_dtype
 from core.errors import ExpressionError, LabError
-from core.expression import Expression, parse, to_plain, tree_size
+from core.expression import Expression, parse, to_plain
 from core.i18n import tr
 from core.numeric import evaluate
 from core.plotting import COLORS, compact, style
+from core.symbolic import MAX_EXACT_NODES, exact_chain  # noqa: F401 - MAX_EXACT_NODES stays public here
 
 MAX_POINTS = 10_000  # points one chain_rule call accepts
 MAX_TABLE_POINTS = 20  # points typed on the page, in the code and in the traps
 MAX_POINTS_TEXT = 400  # characters of the typed list of points
 MAX_ABS_X = 1e6
 MAX_BACKWARD_CALLS = 10
-MAX_EXACT_NODES = 3000  # size of g(f(x)) and of its derivative that we agree to evaluate
+# MAX_EXACT_NODES (imported above) bounds g(f(x)) and its derivative, as it bounds the derivatives lab
 NOTEBOOK_X = (0.0, 1.0, 2.0, 3.0)
 CHART_POINTS = 401  # the page's curve
 CHART_LIMIT = 1000.0  # |start|, |stop| of the page's curve
@@ -180,14 +181,7 @@ def chart_grid(start: float, stop: float, points: int = CHART_POINTS) -> tuple[f
 def composition(inner: str | Expression, outer: str | Expression) -> sp.Expr:
     """g(f(x)) as a SymPy expression in the plain symbol x (bounded in size)."""
     f = parse_inner(inner)
-    return to_plain(_composition_real(f, parse_outer(outer)), f.real_symbol)
-
-
-def _composition_real(f: Expression, g: Expression) -> sp.Expr:
-    comp = g.real_sympy.xreplace({g.real_symbol: f.real_sympy})
-    if tree_size(comp) > MAX_EXACT_NODES:
-        raise LabError("err.chain_too_complex")
-    return comp
+    return to_plain(exact_chain(f, parse_outer(outer)).composition, f.real_symbol)
 
 
 def exact_chain_derivative(inner: str | Expression, outer: str | Expression) -> sp.Expr:
@@ -195,25 +189,11 @@ def exact_chain_derivative(inner: str | Expression, outer: str | Expression) -> 
 
     SymPy differentiates the composition itself, independently of the chain rule; the chain
     rule is used only beforehand, to bound the work: the result holds g'(f(x)) and f'(x), so
-    when either is too large the request is refused before the (possibly slow) ``diff``.
+    when either is too large the request is refused before the (possibly slow) ``diff``. The
+    work runs in a child process with a time and memory limit (core/symbolic.py).
     """
     f = parse_inner(inner)
-    return to_plain(_exact_chain_real(f, parse_outer(outer)), f.real_symbol)
-
-
-def _exact_chain_real(f: Expression, g: Expression) -> sp.Expr:
-    """The derivative in f's real symbol (for real x SymPy writes d|u|/du as sign(u))."""
-    comp = _composition_real(f, g)
-    df = sp.diff(f.real_sympy, f.real_symbol)
-    dg = sp.diff(g.real_sympy, g.real_symbol)
-    if tree_size(df) > MAX_EXACT_NODES or tree_size(dg) > MAX_EXACT_NODES:
-        raise LabError("err.chain_too_complex")
-    if tree_size(dg.xreplace({g.real_symbol: f.real_sympy})) + tree_size(df) > MAX_EXACT_NODES:
-        raise LabError("err.chain_too_complex")
-    d = sp.diff(comp, f.real_symbol)
-    if tree_size(d) > MAX_EXACT_NODES:
-        raise LabError("err.chain_too_complex")
-    return d
+    return to_plain(exact_chain(f, parse_outer(outer)).derivative, f.real_symbol)
 
 
 def _evaluate(expr: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
@@ -268,14 +248,16 @@ class ChainResult:
     dz_dx_exact: np.ndarray
     inner_latex: str
     outer_latex: str
+    composition_tex: str | None = None  # made with the forms in the isolated child
+    exact_tex: str | None = None
 
     @property
     def composition_latex(self) -> str:
-        return sp.latex(self.composition)
+        return self.composition_tex if self.composition_tex is not None else sp.latex(self.composition)
 
     @property
     def exact_latex(self) -> str:
-        return sp.latex(self.exact)
+        return self.exact_tex if self.exact_tex is not None else sp.latex(self.exact)
 
     @property
     def chain_vs_full(self) -> float:
@@ -315,8 +297,8 @@ def chain_rule(
     points = check_points(x)
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
-    exact = _exact_chain_real(f, g)
-    comp = _composition_real(f, g)
+    exact_forms = exact_chain(f, g)
+    exact, comp = exact_forms.derivative, exact_forms.composition
 
     x_leaf = torch.tensor(points, dtype=dt, device=dev, requires_grad=True)
     u = f(x_leaf)
@@ -337,6 +319,7 @@ def chain_rule(
         composition=to_plain(comp, f.real_symbol), exact=to_plain(exact, f.real_symbol),
         dz_dx_exact=_evaluate(exact, f.real_symbol, x64),
         inner_latex=f.latex, outer_latex=g.latex,
+        composition_tex=exact_forms.composition_latex, exact_tex=exact_forms.derivative_latex,
     )
 
 

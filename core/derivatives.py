@@ -5,23 +5,28 @@ from __future__ import annotations
 import io
 import math
 import numbers
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 import torch
 
+from core import governor
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
-from core.expression import Expression, parse, to_plain, tree_size
+from core.expression import Expression, parse, to_plain
 from core.i18n import tr
 from core.numeric import evaluate
+from core.symbolic import MAX_EXACT_NODES, exact_derivatives  # noqa: F401 - MAX_EXACT_NODES stays public here
 
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_ORDER = 3
 MAX_BOUND = 1e6  # |start|, |stop|
-MAX_EXACT_NODES = 3000  # size of the exact derivative's tree that we agree to differentiate further
-CHUNK = 1 << 16  # grid points per autograd pass and per reference walk: bounds the memory of both
+CHUNK = 1 << 16  # grid points per autograd pass and per reference walk, at most: bounds the memory of both
+MIN_BLOCK = 1024  # fewer points per block than this: the graph is too large for the memory budget
+PROBE_POINTS = 4  # the graph autograd builds is measured on this many points first
+TENSORS_PER_NODE = 1.0  # block-sized tensors one graph node keeps alive (measured: 0.06 to 0.6)
 RELATIVE_ABOVE = 1e3  # error_kind: beyond this largest |exact derivative|, show the relative error
 
 
@@ -47,11 +52,12 @@ class Derivative:
     exact: sp.Expr
     max_abs_error: float
     max_rel_error: float = math.nan
+    latex: str | None = None  # LaTeX of ``exact``, made with it in the isolated child
 
     @property
     def exact_latex(self) -> str:
         """LaTeX of the exact derivative."""
-        return sp.latex(self.exact)
+        return self.latex if self.latex is not None else sp.latex(self.exact)
 
     @property
     def error_kind(self) -> str:
@@ -129,7 +135,8 @@ def exact_derivative(expression: str | Expression, order: int = 1) -> sp.Expr:
     """The SymPy derivative of the given order, in the plain ``Symbol("x")`` like ``Expression.sympy``.
 
     No simplification (``simplify`` can take minutes); a derivative whose tree grows past
-    ``MAX_EXACT_NODES`` raises ``LabError`` instead of being differentiated further.
+    ``MAX_EXACT_NODES`` raises ``LabError`` instead of being differentiated further. The work
+    runs in a child process with a time and memory limit (core/symbolic.py).
     """
     expr = _as_expression(expression)
     return to_plain(_exact_real(expr, _check_int("order", order, 1, MAX_ORDER)), expr.real_symbol)
@@ -137,13 +144,52 @@ def exact_derivative(expression: str | Expression, order: int = 1) -> sp.Expr:
 
 def _exact_real(expr: Expression, order: int) -> sp.Expr:
     """The derivative in the expression's real symbol: the form the reference evaluates."""
-    d = expr.real_sympy
-    for k in range(1, order + 1):
-        # one order at a time, so a derivative that explodes is stopped before the next diff
-        d = sp.diff(d, expr.real_symbol)
-        if tree_size(d) > MAX_EXACT_NODES:
-            raise LabError("err.diff_too_complex", order=k)
-    return d
+    return exact_derivatives(expr, order).derivatives[-1]
+
+
+def graph_nodes(expr: Expression, order: int, dtype: torch.dtype = torch.float64, device: str = "cpu") -> int:
+    """Nodes of the graphs autograd builds for f and its derivatives up to ``order``.
+
+    Measured on ``PROBE_POINTS`` points, not read off SymPy's form: ``0*x**x**x**...`` is 0 to
+    SymPy, while autograd still builds (and keeps) the whole tower's graph at every order.
+    """
+    x = torch.linspace(0.5, 1.0, PROBE_POINTS, dtype=dtype, device=device).requires_grad_(True)
+    g = expr(x)
+    total = _count_nodes(g)
+    for _ in range(order):
+        if not g.requires_grad:
+            break
+        (g,) = torch.autograd.grad(g.sum(), x, create_graph=True, allow_unused=True)
+        if g is None:
+            break
+        total += _count_nodes(g)
+    return total
+
+
+def _count_nodes(t: torch.Tensor) -> int:
+    seen: set = set()
+    stack = [t.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is None or fn in seen:
+            continue
+        seen.add(fn)
+        stack.extend(nxt for nxt, _ in fn.next_functions)
+    return len(seen)
+
+
+def block_size(expr: Expression, order: int, dtype: torch.dtype, device: str = "cpu") -> int:
+    """Grid points per autograd block, so that one block's graphs fit ``governor.MEMORY_BUDGET_MB``.
+
+    Estimate: points x graph nodes x bytes per value x ``TENSORS_PER_NODE``. Raises
+    ``LabError("err.limit_graph")`` when not even ``MIN_BLOCK`` points fit.
+    """
+    nodes = graph_nodes(expr, order, dtype, device)
+    per_point = max(nodes, 1) * torch.finfo(dtype).bits // 8 * TENSORS_PER_NODE
+    block = int(governor.MEMORY_BUDGET_MB * 2**20 // per_point)
+    if block < MIN_BLOCK:
+        raise LabError("err.limit_graph", nodes=nodes, megabytes=governor.MEMORY_BUDGET_MB)
+    return min(CHUNK, block)
 
 
 def autograd(expression: Expression, x: torch.Tensor, order: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -191,22 +237,35 @@ def differentiate(
     order = _check_int("order", order, 1, MAX_ORDER)
     dev = resolve_device(device)
     dt = resolve_dtype(dtype, dev)
-    exact = _exact_real(expr, order)
+    exact_forms = exact_derivatives(expr, order)
+    exact = exact_forms.derivatives[-1]
+    budget = governor.current()
 
     xt = torch.linspace(start, stop, points, dtype=dt, device=dev)
     f, df = torch.empty_like(xt), torch.empty_like(xt)
-    for lo in range(0, points, CHUNK):
-        # f is elementwise, so each block of the grid is differentiated on its own: the graphs of
-        # three orders over a million points would otherwise hold hundreds of MB at once
-        f[lo : lo + CHUNK], df[lo : lo + CHUNK] = autograd(expr, xt[lo : lo + CHUNK], order)
+    # f is elementwise, so each block of the grid is differentiated on its own, in blocks sized
+    # from the graph autograd actually builds: three orders of graphs over a million points
+    # would otherwise hold gigabytes at once
+    block = block_size(expr, order, dt, str(dev))
+    t0 = time.monotonic()
+    for lo in range(0, points, block):
+        f[lo : lo + block], df[lo : lo + block] = autograd(expr, xt[lo : lo + block], order)
+        if lo == 0 and points > block:  # the first block tells how long the others will take
+            budget.fits((time.monotonic() - t0) * (points / block - 1))
+        budget.check()
     x_np = xt.cpu().numpy()
     df_np = df.cpu().numpy()
     df_exact = np.empty(points, dtype=np.float64)
+    t0 = time.monotonic()
     for lo in range(0, points, CHUNK):
         df_exact[lo : lo + CHUNK] = reference(exact, expr.real_symbol, x_np[lo : lo + CHUNK])
+        if lo == 0 and points > CHUNK:
+            budget.fits((time.monotonic() - t0) * (points / CHUNK - 1))
+        budget.check()
     max_abs, max_rel = _max_errors(df_np, df_exact)
     plain = to_plain(exact, expr.real_symbol)
-    return Derivative(expr, order, str(dev), dtype, x_np, f.cpu().numpy(), df_np, df_exact, plain, max_abs, max_rel)
+    return Derivative(expr, order, str(dev), dtype, x_np, f.cpu().numpy(), df_np, df_exact, plain, max_abs, max_rel,
+                      exact_forms.latex[-1])
 
 
 def _max_errors(df: np.ndarray, df_exact: np.ndarray) -> tuple[float, float]:

@@ -144,6 +144,8 @@ def parse(text: str, variable: str = "x") -> Expression:
     built = _Builder(variable, symbol, columns).build(tree.body, depth=0)
     if tree_size(built.sym) > MAX_SYMPY_NODES:  # e.g. gelu(gelu(...)) doubles at each level
         raise ExpressionError("err.expr_expanded", limit=MAX_SYMPY_NODES)
+    if _largest_number(built.sym) > MAX_NUMBER_DIGITS:  # a product of many large literals
+        raise ExpressionError("err.expr_digits", col=1, digits=_largest_number(built.sym), limit=MAX_NUMBER_DIGITS)
     return Expression(stripped, variable, built.sym, symbol, built.code, built.torch_fn)
 
 
@@ -302,6 +304,8 @@ def _fold(op: str, a: float, b: float) -> float | complex:
 
 
 MAX_EXACT_BITS = 1024  # largest exact rational power SymPy may compute (its digits multiply when nested)
+MAX_COEFF_DIGITS = 200  # digits of a coefficient SymPy may raise to a power: (999999*x)**64 would have 384
+MAX_NUMBER_DIGITS = 400  # digits of any exact number in the expression (LaTeX prints them all)
 
 
 def _sym_pow(a: sp.Expr, b: sp.Expr, col: int) -> sp.Expr:
@@ -313,7 +317,25 @@ def _sym_pow(a: sp.Expr, b: sp.Expr, col: int) -> sp.Expr:
     if a.is_Rational and b.is_Rational and abs(b.p) * max(a.p.bit_length(), a.q.bit_length()) > MAX_EXACT_BITS:
         # ((1/3)**64)**64 is exact in SymPy (~2000 digits); one level more is a million: use the float
         return sp.Float(_checked_constant(_fold("**", float(a), float(b)), col))
+    if b.is_Rational:
+        # SymPy distributes an integer power over a product, coefficient included: (k*x)**n is
+        # k**n * x**n, and nesting multiplies the digits again (((999999*x)**64)**64)**64 is a
+        # number of 25 million digits, one C call that holds the GIL for minutes)
+        coeff, _ = a.as_coeff_Mul()
+        if coeff.is_Rational and _digits(coeff) * abs(b.p) > MAX_COEFF_DIGITS:
+            raise ExpressionError("err.expr_digits", col=col, digits=_digits(coeff) * abs(b.p), limit=MAX_COEFF_DIGITS)
     return a**b
+
+
+def _digits(r: sp.Rational) -> int:
+    """Decimal digits of the larger of a rational's numerator and denominator (from its bit length)."""
+    n = max(abs(int(r.p)), int(r.q))
+    return len(str(n)) if n.bit_length() < 10_000 else int(n.bit_length() * 0.30103) + 1
+
+
+def _largest_number(expr: sp.Basic) -> int:
+    """Digits of the largest exact number in ``expr`` (what its LaTeX would print)."""
+    return max((_digits(a) for a in expr.atoms(sp.Rational)), default=0)
 
 
 def _torch_pow(lf: TorchFn, rf: TorchFn) -> TorchFn:

@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from core import governor
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
 from core.i18n import tr
@@ -123,14 +124,14 @@ MAX_EXTRAPOLATION = 4.0
 # What a run costs beyond the two budgets: the preparation that no measurement precedes
 # (the smallest size's inputs and reference, about 0.1 s at 4096 x 1024), one operation
 # that ran longer than predicted (0.35 s at the largest sizes), and drawing the results.
-# The page announces both budgets + RUN_OVERHEAD_S as the longest a run takes (measured at
-# the page's maximum settings: 13.3-14.3 s for the announced 16 s).
+# The page announces both budgets + RUN_OVERHEAD_S as the longest a run takes; together they
+# are the governor's limit for one interaction (core.governor.TIME_LIMIT_S, 10 s).
 RUN_OVERHEAD_S = 2.0
-PAGE_BUDGETS_S = (8.0, 6.0)  # the page's budgets: C = A Bᵀ, then the in-place updates
+PAGE_BUDGETS_S = (4.5, 3.5)  # the page's budgets: C = A Bᵀ, then the in-place updates
 BUDGET_ENV = "AUTOGRAD_LAB_PERF_BUDGET_S"  # total of both, e.g. "1.5" in tests; split as above
 
 # The queue: at most MAX_QUEUE runs wait behind the running one; a waiter gives up after
-# MAX_WAIT_S. With a run bounded by about 16 s, a full queue drains in about 100 s.
+# MAX_WAIT_S. With a run bounded by 10 s, a full queue drains in about a minute.
 MAX_QUEUE = 6
 MAX_WAIT_S = 150.0
 QUEUE_POLL_S = 0.5  # how often a waiter reports its place
@@ -513,6 +514,7 @@ def measure(
     times: list[float] = []
     counts: list[int] = []
     for _ in range(repeats):
+        governor.check()  # a closed tab or a rerun stops the benchmark here
         # a CPU block runs until min_block_s has passed, so it can end up to one call later
         block = min_block_s + per_call if dev.type == "cpu" else per_call * (number if synchronize else 1)
         if deadline is not None and time.perf_counter() + block > deadline:
@@ -545,6 +547,7 @@ def measure(
 def _check_clock(deadline: float | None) -> None:
     if deadline is not None and time.perf_counter() > deadline:
         raise OutOfBudget
+    governor.check()
 
 
 def row_loop(A: torch.Tensor, B: torch.Tensor, deadline: float | None = None) -> torch.Tensor:

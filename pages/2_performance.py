@@ -51,7 +51,7 @@ from core.performance_figures import (
     timing_figure,
     tolerance_text,
 )
-from ui.page import Page, setup
+from ui.page import Page, cancellable, setup
 
 REPEATS_HIGH = min(MAX_REPEATS, 30)
 
@@ -173,7 +173,7 @@ if clicked and sizes is not None:
     try:
         with perf.BENCHMARK_QUEUE.acquire(on_wait=lambda place, waited: show_place(page, queue_box, place, waited)):
             queue_box.empty()
-            with st.spinner(page.t("perf.running", budget=round(bound, 2))):
+            with st.spinner(page.t("perf.running", budget=round(bound, 2))), cancellable(bound + RUN_OVERHEAD_S):
                 vec = vectorization_benchmark(sizes, inner=int(inner), device=device, repeats=int(repeats),
                                               budget_s=vec_budget, synchronize=synchronize, threads=int(threads))
                 mem = inplace_benchmark(int(c_size), inner=int(inner), device=device, repeats=int(repeats),

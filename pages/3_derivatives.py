@@ -3,6 +3,8 @@
 import numpy as np
 import streamlit as st
 
+from core import governor
+from core.allocator import release_memory
 from core.derivatives import (
     MAX_BOUND,
     MAX_ORDER,
@@ -16,20 +18,19 @@ from core.derivatives import (
     to_csv,
     torch_code,
 )
-from core.allocator import release_memory
 from core.devices import available_devices
 from core.errors import LabError
 from core.expression import MAX_LENGTH
 from core.figures import derivative_figure, step_sweep_figure, tangent_traces
 from core.functions import CATALOGUE
 from core.graph import expression_graph_dot
-from ui.page import setup
+from ui.page import heavy_cache, setup
 
 page = setup("nav.derivatives", icon=":material/show_chart:")
 t = page.t
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+@heavy_cache(max_entries=8)
 def compute(text, start, stop, points, device, dtype, order, fd_h, lang, presentation):
     """Everything the page shows that depends on the grid; only small objects are cached."""
     result = differentiate(text, start=start, stop=stop, points=points, device=device, dtype=dtype, order=order)
@@ -55,7 +56,7 @@ def graph(text, lang, dtype, points):
     return expression_graph_dot(text, lang=lang, dtype=dtype, points=points)
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner=False)
+@heavy_cache(max_entries=8)
 def sweep(text, start, stop, lang, presentation):
     return step_sweep_figure(step_sweep(text, start=start, stop=stop), lang=lang, presentation=presentation)
 
@@ -169,8 +170,9 @@ with st.expander(t("deriv.graph")):
 
 
 def _csv() -> bytes:
-    result = differentiate(text, start=float(start), stop=float(stop), points=int(points), device=device, dtype=dtype, order=int(order))
-    return to_csv(result)[0]
+    with governor.interaction():  # the same limits as the chart, outside the page's run
+        result = differentiate(text, start=float(start), stop=float(stop), points=int(points), device=device, dtype=dtype, order=int(order))
+        return to_csv(result)[0]
 
 
 st.download_button(t("common.download_csv"), _csv, file_name="derivative.csv", mime="text/csv", key="deriv_csv",

@@ -39,14 +39,14 @@ from core.errors import LabError
 from core.expression import MAX_LENGTH
 from core.functions import CATALOGUE
 from core.graph import chain_graph_dot
-from ui.page import setup
+from ui.page import heavy_cache, setup
 
 page = setup("nav.chain_rule", icon=":material/link:")
 t = page.t
 CUSTOM = "custom"
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@heavy_cache(max_entries=32)
 def compute(inner, outer, points, device, dtype):
     return chain_rule(inner, outer, list(points), device=device, dtype=dtype)
 

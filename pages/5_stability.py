@@ -41,7 +41,7 @@ from core.stability_figures import (
     softmax_figure,
     softmax_table,
 )
-from ui.page import Page, setup
+from ui.page import Page, heavy_cache, setup
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
@@ -49,12 +49,12 @@ def cached_point(x: float, y: float, dtype: str, device: str) -> Comparison:
     return compare(x, y, dtype, device)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@heavy_cache(max_entries=32)
 def cached_along_x(y: float, lo: float, hi: float, dtype: str, device: str) -> AlongX:
     return along_x(y, lo, hi, CHART_POINTS, dtype, device)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+@heavy_cache(max_entries=16)
 def cached_map(half_width: float, points: int, dtype: str, device: str) -> Comparison:
     return error_map(half_width, points, dtype, device)
 

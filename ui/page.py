@@ -7,8 +7,15 @@ which works in AppTest, in a browser and on a deep link to a fresh server.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import pickle
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +23,12 @@ from urllib.parse import urlencode
 
 import streamlit as st
 import torch
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from core import governor
 from core.allocator import tune_allocator
-from core.errors import LabError
-from core.i18n import tr
+from core.errors import Both, LabError
+from core.i18n import TEXTS, tr
 
 # Many students share one small server: one intra-op thread per computation lets concurrent
 # sessions use the cores instead of fighting over them (override with AUTOGRAD_LAB_THREADS).
@@ -43,11 +52,13 @@ MAX_QUERY_VALUE = 400  # characters of one link value; the longest a view writes
 MAX_QUERY_KEY = 40
 BOUNDS_KEY = "_ui_number_bounds"
 
-# Always: the "Press Enter to apply" hint covers the value in narrow columns; text boxes also
-# apply when they lose focus, so the hint is not needed to use them.
+# Always: the "Press Enter to apply" hint covers the value in narrow columns (text boxes also
+# apply when they lose focus, so the hint is not needed to use them); a long derivative's
+# LaTeX scrolls sideways instead of being cut at the column's edge.
 _BASE_CSS = """
 <style>
 [data-testid="InputInstructions"] { display: none; }
+.katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 4px; }
 </style>
 """
 
@@ -68,7 +79,6 @@ input, textarea, [data-baseweb="select"] div, [data-testid="stButtonGroup"] p { 
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
 }
 [data-testid="stTable"] table, [data-testid="stTable"] th, [data-testid="stTable"] td { font-size: 1.15rem; }
-[data-testid="stDataFrame"] { zoom: 1.3; }
 [data-testid="stMain"] [data-testid="stCode"] code { font-size: 1.05rem; }
 [data-testid="stAlertContainer"] p { font-size: 1.2rem; }
 .katex { font-size: 1.5em !important; }
@@ -93,12 +103,19 @@ class Page:
     rejected_link_values: list[str] = field(default_factory=list)  # "key=value" the frame replaced
 
     def t(self, key: str, **params: Any) -> str:
-        """Translated text for ``key``."""
-        return tr(key, self.lang, **params)
+        """Translated text for ``key``, ready for Markdown.
+
+        The table's texts are Markdown written here; the values put into them may come from a
+        link, a text box or a library's error message, so each text value is defused (or, where
+        the text puts it in a code span, kept from closing it): a value can never become a
+        link, an image, HTML, an emoji or LaTeX.
+        """
+        return tr(key, self.lang, **_safe_params(key, self.lang, params))
 
     def error(self, err: LabError) -> None:
-        """Show a core error as a message, never a traceback."""
-        st.error(err.message(self.lang), icon=":material/error:")
+        """Show a core error as a message, never a traceback (its values escaped, as in ``t``)."""
+        params = {k: (v.en if self.lang == "en" else v.pt) if isinstance(v, Both) else v for k, v in err.params.items()}
+        st.error(self.t(err.key, **params), icon=":material/error:")
 
     def number(
         self,
@@ -184,13 +201,50 @@ class Page:
         rejected = list(dict.fromkeys(rejected))  # a value both sanitized and differing: once
         if rejected:
             shown = ", ".join(plain(r[:80]) for r in rejected[:6]) + (" …" if len(rejected) > 6 else "")
-            st.warning(self.t("share.rejected", params=shown), icon=":material/link_off:")
+            # each value is already a code span (plain): inert, and shown exactly as the link had it
+            st.warning(tr("share.rejected", self.lang, params=shown), icon=":material/link_off:")
         base = (getattr(st.context, "url", None) or "").split("?")[0]
         query = {"lang": self.lang} | {k: _as_text(v) for k, v in values.items() if v is not None}
         link = base + "?" + urlencode(query)
         with st.sidebar.expander(self.t("share.title"), icon=":material/share:"):
             st.caption(self.t("share.help"))
             st.code(link, language=None, wrap_lines=True)
+
+
+_ZW = "\u200b"  # zero-width space: breaks a Markdown construct without changing what is read
+_EMOJI = re.compile(r":(?=[A-Za-z_/+-])")
+
+
+def defuse_markdown(text: str) -> str:
+    """``text`` with every Markdown construct that could act broken up, the rest untouched.
+
+    A value from a link or a library's message is shown inside Markdown texts, and Streamlit
+    also puts the same texts in places that are not Markdown (chart titles): escaping every
+    punctuation mark would show backslashes there. So only what could act is broken, by an
+    invisible space: links and images ``](``, bare links ``://`` and ``www.``, emoji and icons
+    ``:name:``, LaTeX ``$`` (escaped), HTML ``<`` and line breaks.
+    """
+    text = str(text).replace("\n", " ").replace("\r", " ")
+    text = text.replace("](", "]" + _ZW + "(").replace("://", ":" + _ZW + "//").replace("www.", "www" + _ZW + ".")
+    text = _EMOJI.sub(":" + _ZW, text)
+    return text.replace("$", "\\$").replace("<", "<" + _ZW)
+
+
+def _in_code_span(template: str, name: str) -> bool:
+    """Whether ``{name}`` sits inside a `code span` of ``template``."""
+    at = template.find("{" + name)
+    return at >= 0 and template[:at].count("`") % 2 == 1
+
+
+def _safe_params(key: str, lang: str, params: dict[str, Any]) -> dict[str, Any]:
+    pair = TEXTS.get(key)
+    template = (pair[1] if lang == "en" else pair[0]) if pair else ""
+    safe = {}
+    for name, value in params.items():
+        if isinstance(value, str):
+            value = value.replace("`", "\u02cb") if _in_code_span(template, name) else defuse_markdown(value)
+        safe[name] = value
+    return safe
 
 
 def _finite_number(raw: str, integer: bool) -> float | int | None:
@@ -224,6 +278,81 @@ def _same(raw: str, value: Any) -> bool:
         except ValueError:
             return False
     return raw == str(value)
+
+
+def heavy_cache(max_entries: int = 8) -> Callable:
+    """Like ``st.cache_data`` (copies out, bounded), for heavy work under the governor.
+
+    On a miss the call waits for one of the server's heavy slots (``core.governor.HEAVY``), with
+    its place in line shown on the page, then runs under one interaction's time budget with a
+    checkpoint: when the student reruns the page or closes the tab, the work stops at its next
+    step (and a symbolic child process is killed) instead of running to its end. A hit costs
+    no slot. Arguments must be hashable; failures are not remembered here.
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        store: OrderedDict[tuple, bytes] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            with lock:
+                blob = store.get(args)
+                if blob is not None:
+                    store.move_to_end(args)
+            if blob is not None:
+                return pickle.loads(blob)
+            value = run_heavy(fn, *args)
+            with lock:
+                store[args] = pickle.dumps(value)
+                while len(store) > max_entries:
+                    store.popitem(last=False)
+            return value
+
+        wrapper.clear = store.clear  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
+
+
+def run_heavy(fn: Callable, *args: Any) -> Any:
+    """``fn(*args)`` as one governed heavy computation of this session (see ``heavy_cache``)."""
+    lang = st.session_state.get("lang") or "pt"
+    status = st.empty()
+
+    def on_wait(place: int, waited: float) -> None:
+        status.info(tr("common.queue_place", lang, place=place, waited=int(waited)), icon=":material/hourglass_top:")
+
+    try:
+        with governor.HEAVY.acquire(on_wait=on_wait), governor.interaction(checkpoint=_abandoned):
+            value = fn(*args)
+    except governor.Cancelled:
+        status.empty()  # a yield point: Streamlit raises the pending rerun or stop here
+        st.stop()
+    status.empty()
+    return value
+
+
+@contextmanager
+def cancellable(time_limit_s: float = governor.TIME_LIMIT_S) -> Iterator[None]:
+    """Run the block as one interaction that stops when the student reruns or leaves the page
+    (for work that holds a slot of its own, like the performance benchmark)."""
+    try:
+        with governor.interaction(checkpoint=_abandoned, time_limit_s=time_limit_s):
+            yield
+    except governor.Cancelled:
+        st.empty()  # a yield point: Streamlit raises the pending rerun or stop here
+        st.stop()
+
+
+def _abandoned() -> None:
+    """Raise ``Cancelled`` when this session has asked for a rerun or a stop (a widget changed,
+    the tab closed). Streamlit acts on such a request only when the script next touches the
+    page, which a computation never does; this reads the pending request instead."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    state = getattr(getattr(ctx, "script_requests", None), "_state", None)
+    if getattr(state, "name", "CONTINUE") in ("STOP", "RERUN"):
+        raise governor.Cancelled
 
 
 def lab_pages() -> list[tuple[str, str, str]]:
@@ -292,8 +421,6 @@ def _forget_link_value(key: str) -> None:
     public API; if it moves in a later Streamlit, tests/app/test_frame.py fails (the widget then
     gets the value cut to its max_chars, which is still safe).
     """
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
     ctx = get_script_run_ctx()
     try:
         with ctx.session_state.query_params() as params:

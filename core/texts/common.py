@@ -63,4 +63,58 @@ TEXTS = {
         "O dispositivo '{device}' não suporta {dtype}; use float32.",
         "Device '{device}' does not support {dtype}; use float32.",
     ),
+    # limits on heavy work (core/governor.py, core/isolate.py): each names the limit that bit
+    "err.limit_time": (
+        "Este cálculo passou do limite de {seconds} s e foi interrompido, para não travar o servidor da turma. "
+        "Tente uma expressão mais simples, uma ordem menor ou menos pontos.",
+        "This computation passed its {seconds} s limit and was stopped, so that it does not hold up the class's server. "
+        "Try a simpler expression, a lower order or fewer points.",
+    ),
+    "err.limit_time_predicted": (
+        "Este cálculo levaria cerca de {predicted} s, mais que o limite de {seconds} s por interação; não foi feito. "
+        "Use menos pontos, uma ordem menor ou uma expressão mais simples.",
+        "This computation would take about {predicted} s, more than the {seconds} s limit of one interaction; it was not run. "
+        "Use fewer points, a lower order or a simpler expression.",
+    ),
+    "err.limit_memory": (
+        "O cálculo simbólico (SymPy) precisou de mais de {megabytes} MB de memória e foi interrompido. "
+        "Tente uma expressão mais simples ou uma ordem menor.",
+        "The symbolic computation (SymPy) needed more than {megabytes} MB of memory and was stopped. "
+        "Try a simpler expression or a lower order.",
+    ),
+    "err.limit_rss": (
+        "O servidor cresceu mais de {megabytes} MB durante este cálculo, que foi interrompido para proteger os outros usuários.",
+        "The server grew by more than {megabytes} MB during this computation, which was stopped to protect the other users.",
+    ),
+    "err.limit_graph": (
+        "O grafo que o autograd montaria tem {nodes} nós: nem um bloco pequeno da grade cabe no limite de {megabytes} MB. "
+        "Use uma expressão menor ou uma ordem menor.",
+        "The graph autograd would build has {nodes} nodes: not even a small block of the grid fits the {megabytes} MB limit. "
+        "Use a smaller expression or a lower order.",
+    ),
+    "err.limit_recursion": (
+        "A expressão é aninhada demais para o cálculo simbólico.",
+        "The expression is nested too deeply for the symbolic computation.",
+    ),
+    "err.limit_failed": (
+        "O cálculo simbólico falhou ({detail}).",
+        "The symbolic computation failed ({detail}).",
+    ),
+    "err.limit_queue_full": (
+        "O servidor está ocupado: já há {high} cálculos esperando. Tente de novo em alguns segundos.",
+        "The server is busy: {high} computations are already waiting. Try again in a few seconds.",
+    ),
+    "err.limit_queue_timeout": (
+        "Esperamos {seconds} s por uma vaga e o servidor continua ocupado. Tente de novo em instantes.",
+        "We waited {seconds} s for a slot and the server is still busy. Try again in a moment.",
+    ),
+    "err.limit_busy": (
+        "O servidor está ocupado agora. Tente de novo em instantes.",
+        "The server is busy now. Try again in a moment.",
+    ),
+    "common.queue_place": (
+        "Servidor ocupado: você é o {place}º da fila (esperando há {waited} s).",
+        "Server busy: you are number {place} in the queue (waiting for {waited} s).",
+    ),
+    "common.working": ("Calculando… ({seconds} s)", "Computing… ({seconds} s)"),
 }

@@ -79,6 +79,12 @@ TEXTS = {
         "Coluna {col}: expoente constante grande demais (máximo {limit} em valor absoluto).",
         "Column {col}: constant exponent too large (at most {limit} in absolute value).",
     ),
+    "err.expr_digits": (
+        "Coluna {col}: o SymPy teria de calcular um número exato de {digits} algarismos (o limite é {limit}). "
+        "Use coeficientes ou expoentes menores.",
+        "Column {col}: SymPy would have to compute an exact number of {digits} digits (the limit is {limit}). "
+        "Use smaller coefficients or exponents.",
+    ),
     "err.expr_constant": (
         "Coluna {col}: esta parte constante não dá um número real finito de até {limit} (ex.: 1/0, exp(1000), log(-1)).",
         "Column {col}: this constant part is not a finite real number up to {limit} (e.g. 1/0, exp(1000), log(-1)).",
