@@ -187,3 +187,21 @@ def test_four_concurrent_worst_cases_stay_within_600_mb_and_memory_comes_back(se
     time.sleep(5)
     print(f"five seconds later: {(server.rss() - before) / MB:+.0f} MB against before")
     assert (server.rss() - before) / MB <= 100
+
+
+def test_closing_the_tab_stops_the_symbolic_child(server, browser):
+    """A student opens the never-ending diff and closes the tab: its child process is killed at
+    the next checkpoint instead of running to its time limit."""
+    tab = browser.new_context().new_page()
+    tab.goto(f"{server.url}/{link('tanh((log1p(x) - sqrt(x))**62)', order=1)}")  # not yet remembered
+    deadline = time.monotonic() + 20
+    while not server.ps.children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.ps.children(), "the symbolic work never started in a child"
+    tab.context.close()
+    closed = time.monotonic()
+    while server.ps.children() and time.monotonic() - closed < 10:
+        time.sleep(0.05)
+    print(f"\nchild gone {time.monotonic() - closed:.2f} s after the tab closed")
+    assert not server.ps.children()
+    assert time.monotonic() - closed < 3.0  # the limit itself is SYMBOLIC_TIME_LIMIT_S (6 s)
