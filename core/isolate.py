@@ -82,7 +82,10 @@ def run_isolated(
     runs out of its memory, or the child's own LabError. Whatever ``checkpoint`` raises is
     raised here too, after the child is killed.
     """
-    ctx = multiprocessing.get_context("fork")
+    try:
+        ctx = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (Windows): a notebook there runs the work in-process, unguarded
+        return fn(*args)
     recv, send = ctx.Pipe(duplex=False)
     with warnings.catch_warnings():
         # Python 3.12+ warns that forking a threaded process may deadlock the child: this child
