@@ -33,9 +33,7 @@ import ctypes
 import functools
 import math
 import os
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -179,7 +177,7 @@ def announced_bound_s(vec_budget_s: float, mem_budget_s: float) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-class BenchmarkQueue:
+class BenchmarkQueue(governor.FairQueue):
     """One benchmark at a time, the others waiting in first-come order.
 
     ``acquire`` is a context manager: it returns at once when the slot is free and nobody
@@ -195,87 +193,9 @@ class BenchmarkQueue:
     """
 
     def __init__(self, max_waiting: int = MAX_QUEUE, max_wait_s: float = MAX_WAIT_S, poll_s: float = QUEUE_POLL_S):
-        self.max_waiting = max_waiting
-        self.max_wait_s = max_wait_s
-        self.poll_s = poll_s
-        self._cond = threading.Condition()
-        self._waiting: deque[object] = deque()
-        self._holder: int | None = None
-        self._depth = 0
-
-    def waiting(self) -> int:
-        """How many callers wait now (the running one not counted)."""
-        with self._cond:
-            return len(self._waiting)
-
-    def busy(self) -> bool:
-        """Whether a benchmark holds the slot now."""
-        with self._cond:
-            return self._holder is not None
-
-    @contextmanager
-    def acquire(
-        self,
-        ticket: object | None = None,
-        *,
-        on_wait: Callable[[int, float], None] | None = None,
-        timeout: float | None = None,
-    ) -> Iterator[None]:
-        """Hold the slot for the ``with`` block, waiting in line if needed (see the class).
-
-        ``ticket`` is the waiter's place-holder in the line (any object; a new one by default).
-        """
-        me = threading.get_ident()
-        entry = object() if ticket is None else ticket
-        with self._cond:
-            if self._holder == me:
-                self._depth += 1
-                entry = None
-            elif self._holder is None and not self._waiting:
-                self._holder, self._depth = me, 1
-                entry = None
-            elif timeout is not None and timeout <= 0:
-                raise LabError("err.perf_busy")
-            elif len(self._waiting) >= self.max_waiting:
-                raise LabError("err.perf_queue_full", high=self.max_waiting)
-            else:
-                self._waiting.append(entry)
-        if entry is not None:
-            self._wait_turn(entry, me, on_wait, self.max_wait_s if timeout is None else timeout)
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._holder = None
-                    self._cond.notify_all()
-
-    def _wait_turn(self, entry: object, me: int, on_wait: Callable[[int, float], None] | None, timeout: float) -> None:
-        """Wait until ``entry`` is first in line and the slot is free; then hold it."""
-        start = time.monotonic()
-        try:
-            while True:
-                with self._cond:
-                    if self._holder is None and self._waiting[0] is entry:
-                        self._waiting.popleft()
-                        self._holder, self._depth = me, 1
-                        return
-                    waited = time.monotonic() - start
-                    if waited >= timeout:
-                        raise LabError("err.perf_queue_timeout", seconds=round(timeout))
-                    place = self._waiting.index(entry) + 1
-                if on_wait is not None:
-                    on_wait(place, waited)  # outside the lock: it may draw on a page, or raise
-                with self._cond:
-                    if not (self._holder is None and self._waiting[0] is entry):
-                        self._cond.wait(max(0.0, min(self.poll_s, timeout - (time.monotonic() - start))))
-        except BaseException:
-            with self._cond:
-                if entry in self._waiting:
-                    self._waiting.remove(entry)
-                    self._cond.notify_all()  # the next in line may now be first
-            raise
+        # one slot, the governor's fair queue, this lab's own messages
+        super().__init__(1, max_waiting=max_waiting, max_wait_s=max_wait_s, poll_s=poll_s,
+                         full_key="err.perf_queue_full", timeout_key="err.perf_queue_timeout", busy_key="err.perf_busy")
 
 
 BENCHMARK_QUEUE = BenchmarkQueue()
