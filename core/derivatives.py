@@ -246,7 +246,8 @@ def differentiate(
     # f is elementwise, so each block of the grid is differentiated on its own, in blocks sized
     # from the graph autograd actually builds: three orders of graphs over a million points
     # would otherwise hold gigabytes at once
-    block = block_size(expr, order, dt, str(dev))
+    # a grid of at most MIN_BLOCK points is one block whatever its graph: no probe on a rerun's path
+    block = points if points <= MIN_BLOCK else block_size(expr, order, dt, str(dev))
     t0 = time.monotonic()
     for lo in range(0, points, block):
         f[lo : lo + block], df[lo : lo + block] = autograd(expr, xt[lo : lo + block], order)
