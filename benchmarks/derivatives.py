@@ -19,8 +19,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.derivatives import differentiate  # noqa: E402
-from core.figures import derivative_figure  # noqa: E402
+from core.derivatives.compute import differentiate  # noqa: E402
+from core.derivatives.figures import derivative_figure  # noqa: E402
 
 TEXT = "x**2*sin(x)"
 

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 from torch.utils import benchmark as tbench  # noqa: E402
 
-from core.performance import (  # noqa: E402
+from core.performance.compute import (  # noqa: E402
     benchmark_threads,
     inplace_benchmark,
     measure,
@@ -41,13 +41,13 @@ from core.performance import (  # noqa: E402
     row_loop,
     vectorization_benchmark,
 )
-from core.performance_figures import format_bytes, format_seconds  # noqa: E402
+from core.performance.figures import format_bytes, format_seconds  # noqa: E402
 
 PAGE_RUN = """
 import json, sys, threading, time
 sys.path.insert(0, {root!r})
 from tests.app.conftest import open_page
-from core.performance import MAX_INNER, MAX_SIZE, MAX_SIZES, announced_bound_s, max_threads, page_budgets
+from core.performance.compute import MAX_INNER, MAX_SIZE, MAX_SIZES, announced_bound_s, max_threads, page_budgets
 
 def rss():
     return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20
@@ -90,7 +90,7 @@ sys.path.insert(0, {root!r})
 import torch
 if {threads} > 0:
     torch.set_num_threads({threads})
-from core.performance import row_loop
+from core.performance.compute import row_loop
 A, B = torch.randn(128, 256), torch.randn(128, 256)
 t = time.time(); row_loop(A, B); loop = time.time() - t
 t = time.time(); torch.mm(A, B.T); mm = time.time() - t

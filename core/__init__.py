@@ -1,79 +1,99 @@
-"""Autograd Lab core: computations and figure builders (no streamlit).
+"""Autograd Lab core: every computation and figure builder of the app (no streamlit).
 
 A notebook can use it directly: ``from core import differentiate, parse, log_exp, chain_rule``.
-Each lab's full API lives in its module (core.derivatives, core.stability, core.chain_rule,
-core.graph, core.tensors, core.performance).
+
+Shared pieces sit at this level (errors, i18n, devices, style, checks, the governor); each lab is one
+package (``core.derivatives``, ``core.chain``, ``core.stability``, ``core.tensors``,
+``core.performance``) and the expression package ``core.expression`` serves them all.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from core.backward_graph import backward_graph_dot
+from core.chain import (
+    ChainResult,
+    accumulation_trap,
+    chain_code,
+    chain_rule,
+    exact_chain_derivative,
+    nonscalar_trap,
+    parse_points,
+    sum_trap,
+)
+from core.chain.graph import chain_graph_dot
+from core.derivatives import Derivative, differentiate, exact_derivative, step_sweep, tangent
+from core.derivatives.graph import expression_graph_dot
+from core.errors import ExpressionError, LabError
+from core.expression import Expression, parse
+from core.performance import (
+    InplaceResult,
+    VectorizationResult,
+    benchmark_slot,
+    inplace_benchmark,
+    measure,
+    parse_sizes,
+    vectorization_benchmark,
+    version_counter_demo,
+)
+from core.stability import (
+    ExpThresholds,
+    along_x,
+    compare,
+    compare_logsumexp,
+    error_map,
+    exp_thresholds,
+    explain,
+    failure_regions,
+    log_exp,
+    parse_vector,
+    relative_error,
+)
+from core.tensors import broadcast_report, concat_report, conversion_demo, index_tensor, parse_index, reshape_report
 
-# The function chain_rule shares its name with its module: importing the submodule binds the
-# module as core.chain_rule, so the function is bound here, eagerly, after it (and wins).
-from core.chain_rule import chain_rule  # noqa: E402,F401
-
-# Every other name is imported on first use, so a page pays only for the modules it needs.
-_EXPORTS: dict[str, str] = {
-    "ChainResult": "core.chain_rule",
-    "Derivative": "core.derivatives",
-    "ExpThresholds": "core.stability",
-    "Expression": "core.expression",
-    "ExpressionError": "core.errors",
-    "InplaceResult": "core.performance",
-    "LabError": "core.errors",
-    "VectorizationResult": "core.performance",
-    "accumulation_trap": "core.chain_rule",
-    "along_x": "core.stability",
-    "backward_graph_dot": "core.graph",
-    "benchmark_slot": "core.performance",
-    "broadcast_report": "core.tensors",
-    "chain_code": "core.chain_rule",
-    "chain_graph_dot": "core.graph",
-    "chain_rule": "core.chain_rule",
-    "compare": "core.stability",
-    "compare_logsumexp": "core.stability",
-    "concat_report": "core.tensors",
-    "conversion_demo": "core.tensors",
-    "differentiate": "core.derivatives",
-    "error_map": "core.stability",
-    "exact_chain_derivative": "core.chain_rule",
-    "exact_derivative": "core.derivatives",
-    "exp_thresholds": "core.stability",
-    "explain": "core.stability",
-    "expression_graph_dot": "core.graph",
-    "failure_regions": "core.stability",
-    "index_tensor": "core.tensors",
-    "inplace_benchmark": "core.performance",
-    "log_exp": "core.stability",
-    "measure": "core.performance",
-    "nonscalar_trap": "core.chain_rule",
-    "parse": "core.expression",
-    "parse_index": "core.tensors",
-    "parse_points": "core.chain_rule",
-    "parse_sizes": "core.performance",
-    "parse_vector": "core.stability",
-    "relative_error": "core.stability",
-    "reshape_report": "core.tensors",
-    "step_sweep": "core.derivatives",
-    "sum_trap": "core.chain_rule",
-    "tangent": "core.derivatives",
-    "vectorization_benchmark": "core.performance",
-    "version_counter_demo": "core.performance",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
-
+__all__ = [
+    "ChainResult",
+    "Derivative",
+    "ExpThresholds",
+    "Expression",
+    "ExpressionError",
+    "InplaceResult",
+    "LabError",
+    "VectorizationResult",
+    "accumulation_trap",
+    "along_x",
+    "backward_graph_dot",
+    "benchmark_slot",
+    "broadcast_report",
+    "chain_code",
+    "chain_graph_dot",
+    "chain_rule",
+    "compare",
+    "compare_logsumexp",
+    "concat_report",
+    "conversion_demo",
+    "differentiate",
+    "error_map",
+    "exact_chain_derivative",
+    "exact_derivative",
+    "exp_thresholds",
+    "explain",
+    "expression_graph_dot",
+    "failure_regions",
+    "index_tensor",
+    "inplace_benchmark",
+    "log_exp",
+    "measure",
+    "nonscalar_trap",
+    "parse",
+    "parse_index",
+    "parse_points",
+    "parse_sizes",
+    "parse_vector",
+    "relative_error",
+    "reshape_report",
+    "step_sweep",
+    "sum_trap",
+    "tangent",
+    "vectorization_benchmark",
+    "version_counter_demo",
+]

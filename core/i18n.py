@@ -1,35 +1,41 @@
 """One translation table for every user-facing string (pt-BR default, English).
 
-Each lab keeps its strings in ``core/texts/<lab>.py`` as ``TEXTS = {key: (pt, en)}``;
-this module merges them and refuses duplicate keys, so two labs cannot silently
-overwrite each other's text.
+Shared strings live in ``core/texts.py``; each package of ``core/`` (a lab, the expression
+package) keeps its own in ``core/<package>/texts.py``, all as ``TEXTS = {key: (pt, en)}``.
+This module merges them and refuses duplicate keys, so two labs cannot silently overwrite
+each other's text.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
+from pathlib import Path
 from typing import Any
-
-from core import texts as _texts_pkg
 
 LANGUAGES = ("pt", "en")
 
 
-def _load() -> dict[str, tuple[str, str]]:
+@functools.cache
+def table() -> dict[str, tuple[str, str]]:
+    """Every key with its (pt, en) pair, loaded on first use.
+
+    On first use, not at import: a lab package's ``__init__`` imports its computations, which
+    import this module; loading its ``texts`` from here at import time would be circular.
+    """
     table: dict[str, tuple[str, str]] = {}
-    for info in sorted(pkgutil.iter_modules(_texts_pkg.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"core.texts.{info.name}")
+    root = Path(__file__).resolve().parent
+    packages = sorted(m.name for m in pkgutil.iter_modules([str(root)]) if m.ispkg and (root / m.name / "texts.py").exists())
+    for name in ["core.texts", *(f"core.{p}.texts" for p in packages)]:
+        module = importlib.import_module(name)
         for key, pair in module.TEXTS.items():
             if key in table:
-                raise RuntimeError(f"duplicate translation key {key!r} in core.texts.{info.name}")
+                raise RuntimeError(f"duplicate translation key {key!r} in {name}")
             if not (isinstance(pair, tuple) and len(pair) == 2):
                 raise RuntimeError(f"translation {key!r} must be a (pt, en) pair")
             table[key] = pair
     return table
-
-
-TEXTS: dict[str, tuple[str, str]] = _load()
 
 
 def tr(key: str, lang: str = "pt", **params: Any) -> str:
@@ -38,7 +44,7 @@ def tr(key: str, lang: str = "pt", **params: Any) -> str:
     An unknown key returns the key itself, so a missing string shows up on the
     page instead of crashing it.
     """
-    pair = TEXTS.get(key)
+    pair = table().get(key)
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]

@@ -16,15 +16,7 @@ import numpy as np
 import streamlit as st
 
 from core.errors import LabError
-from core.tensor_figures import (
-    broadcast_cells_figure,
-    broadcast_figure,
-    flat_index_figure,
-    index_figure,
-    result_figure,
-    source_figure,
-)
-from core.tensors import (
+from core.tensors.compute import (
     BROADCAST_PRESETS,
     CONCAT_CHOICES,
     CONVERSION_SIZE,
@@ -51,7 +43,15 @@ from core.tensors import (
     parse_shape,
     reshape_report,
 )
-from ui.page import Page, setup
+from core.tensors.figures import (
+    broadcast_cells_figure,
+    broadcast_figure,
+    flat_index_figure,
+    index_figure,
+    result_figure,
+    source_figure,
+)
+from ui.frame import Page, setup
 
 page = setup("nav.tensors", icon=":material/grid_on:")
 t = page.t

@@ -1,6 +1,6 @@
 """Performance lab: loop vs broadcasting vs matmul, and in-place updates, measured right.
 
-The budgets come from ``core.performance.page_budgets``; the environment variable
+The budgets come from ``core.performance.compute.page_budgets``; the environment variable
 ``AUTOGRAD_LAB_PERF_BUDGET_S`` (``BUDGET_ENV``) sets their total, e.g. ``1.5`` in tests.
 """
 
@@ -10,10 +10,10 @@ import os
 
 import streamlit as st
 
-from core import performance as perf
 from core.devices import available_devices
 from core.errors import LabError
-from core.performance import (
+from core.performance import compute as perf
+from core.performance.compute import (
     BUDGET_ENV,
     MAX_INNER,
     MAX_REPEATS,
@@ -38,7 +38,7 @@ from core.performance import (
     vectorization_benchmark,
     version_counter_demo,
 )
-from core.performance_figures import (
+from core.performance.figures import (
     allocation_rows,
     contrast_size,
     correctness_rows,
@@ -51,7 +51,7 @@ from core.performance_figures import (
     timing_figure,
     tolerance_text,
 )
-from ui.page import Page, cancellable, setup
+from ui.frame import Page, cancellable, setup
 
 REPEATS_HIGH = min(MAX_REPEATS, 30)
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core import governor
 from core.allocator import release_memory
-from core.derivatives import (
+from core.derivatives.compute import (
     MAX_BOUND,
     MAX_ORDER,
     MAX_POINTS,
@@ -18,13 +18,13 @@ from core.derivatives import (
     to_csv,
     torch_code,
 )
+from core.derivatives.figures import derivative_figure, step_sweep_figure, tangent_traces
+from core.derivatives.graph import expression_graph_dot
 from core.devices import available_devices
 from core.errors import LabError
-from core.expression import MAX_LENGTH
-from core.figures import derivative_figure, step_sweep_figure, tangent_traces
-from core.functions import CATALOGUE
-from core.graph import expression_graph_dot
-from ui.page import heavy_cache, setup
+from core.expression.catalogue import CATALOGUE
+from core.expression.parser import MAX_LENGTH
+from ui.frame import heavy_cache, setup
 
 page = setup("nav.derivatives", icon=":material/show_chart:")
 t = page.t

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.chain_rule import (
+from core.chain.compute import (
     CHART_LIMIT,
     DEFAULT_PRESET,
     DTYPE_CHOICES,
@@ -34,12 +34,12 @@ from core.chain_rule import (
     sum_trap,
     table_columns,
 )
+from core.chain.graph import chain_graph_dot
 from core.devices import available_devices
 from core.errors import LabError
-from core.expression import MAX_LENGTH
-from core.functions import CATALOGUE
-from core.graph import chain_graph_dot
-from ui.page import heavy_cache, setup
+from core.expression.catalogue import CATALOGUE
+from core.expression.parser import MAX_LENGTH
+from ui.frame import heavy_cache, setup
 
 page = setup("nav.chain_rule", icon=":material/link:")
 t = page.t

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.devices import available_devices
 from core.errors import LabError
-from core.stability import (
+from core.stability.compute import (
     CHART_POINTS,
     DEFAULTS,
     DTYPE_NAMES,
@@ -31,7 +31,7 @@ from core.stability import (
     stable_code,
     why_params,
 )
-from core.stability_figures import (
+from core.stability.figures import (
     along_x_figure,
     error_map_figure,
     floor_text,
@@ -41,7 +41,7 @@ from core.stability_figures import (
     softmax_figure,
     softmax_table,
 )
-from ui.page import Page, heavy_cache, setup
+from ui.frame import Page, heavy_cache, setup
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)

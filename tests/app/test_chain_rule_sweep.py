@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from core.chain_rule import (
+from core.chain.compute import (
     DTYPE_CHOICES,
     INNER_CATALOGUE,
     NOTEBOOK_X,

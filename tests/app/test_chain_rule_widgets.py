@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.chain_rule import (
+from core.chain.compute import (
     CHART_LIMIT,
     DTYPE_CHOICES,
     INNER_CATALOGUE,
@@ -19,7 +19,7 @@ from core.chain_rule import (
     chain_rule,
 )
 from core.devices import available_devices
-from core.expression import MAX_LENGTH
+from core.expression.parser import MAX_LENGTH
 from tests.app.conftest import open_page
 
 PAGE = "4_chain_rule.py"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.app.conftest import open_page
-from ui.page import lab_pages
+from ui.frame import lab_pages
 
 PAGE = "3_derivatives.py"
 SPEC_LIMIT = 300_000  # bytes of chart spec sent to the browser

@@ -13,8 +13,8 @@ import itertools
 
 import pytest
 
-from core.derivatives import MAX_ORDER, differentiate
-from core.functions import CATALOGUE
+from core.derivatives.compute import MAX_ORDER, differentiate
+from core.expression.catalogue import CATALOGUE
 from tests.app.conftest import open_page
 
 PAGE = "3_derivatives.py"

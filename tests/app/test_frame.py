@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from ui.page import MAX_QUERY_VALUE, plain
+from ui.frame import MAX_QUERY_VALUE, plain
 
 DERIV = "3_derivatives.py"
 

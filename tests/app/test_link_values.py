@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
-from ui.page import lab_pages
+from ui.frame import lab_pages
 
 PAGES = [path.removeprefix("pages/") for path, _, _ in lab_pages() if path.startswith("pages/")]
 HOSTILE = ["inf", "-inf", "nan", "1e400", "-1e400", "9" * 5000, "0x1F", "1_000", "", " ", "true", "[a](https://evil.invalid)",

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-import core.performance as perf
-from core.performance import BUDGET_ENV, BenchmarkQueue, announced_bound_s, page_budgets
+import core.performance.compute as perf
+from core.performance.compute import BUDGET_ENV, BenchmarkQueue, announced_bound_s, page_budgets
 from tests.app.conftest import open_page
 
 PAGE = "2_performance.py"

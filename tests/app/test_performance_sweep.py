@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from core.performance import (
+from core.performance.compute import (
     BUDGET_ENV,
     MAX_INNER,
     MAX_SIZE,

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from core.devices import available_devices
-from core.stability import exp_thresholds
+from core.stability.compute import exp_thresholds
 from tests.app.conftest import open_page
 
 PAGE = "5_stability.py"

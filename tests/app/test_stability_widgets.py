@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.devices import available_devices
-from core.stability import (
+from core.stability.compute import (
     DTYPE_NAMES,
     INPUT_LIMIT,
     MAP_POINT_CHOICES,

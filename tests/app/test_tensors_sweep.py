@@ -18,8 +18,8 @@ import tokenize
 import numpy as np
 import pytest
 
-from core.i18n import TEXTS, tr
-from core.tensors import BROADCAST_PRESETS, INDEX_PRESETS, MAX_SEED, RESHAPE_METHODS, format_shape
+from core.i18n import table, tr
+from core.tensors.compute import BROADCAST_PRESETS, INDEX_PRESETS, MAX_SEED, RESHAPE_METHODS, format_shape
 from tests.app.conftest import open_page
 
 PAGE = "1_tensors.py"
@@ -232,12 +232,12 @@ def check_conversion(at, tab) -> None:
 def check_comments(code: str, lang: str) -> None:
     """Comments in code shown on the page: labels only (a0 … a5), or text from the table in
     the page's language."""
-    table = {pair[0 if lang == "pt" else 1].split("{")[0] for pair in TEXTS.values()}
+    texts = {pair[0 if lang == "pt" else 1].split("{")[0] for pair in table().values()}
     for tok in tokenize.generate_tokens(io.StringIO(code).readline):
         if tok.type == tokenize.COMMENT:
             body = tok.string.lstrip("# ")
             labels_only = all(word[:1] in "ab…" and word[1:].isdigit() or word == "…" for word in body.split())
-            assert labels_only or any(body.startswith(prefix) for prefix in table if prefix), tok.string
+            assert labels_only or any(body.startswith(prefix) for prefix in texts if prefix), tok.string
 
 
 def sweep(lang: str, presentation: bool, bad: dict[str, str]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.conftest import open_page
-from ui.page import BOUNDS_KEY, lab_pages
+from ui.frame import BOUNDS_KEY, lab_pages
 
 PAGES = [path.removeprefix("pages/") for path, _, _ in lab_pages() if path.startswith("pages/")]
 # text that no box of any page accepts: parser, shape and list boxes all refuse it

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
-from ui.page import lab_pages
+from ui.frame import lab_pages
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Every catalogue pair (inner x outer), and typed combinations, through core.chain_rule in every dtype.
+"""Every catalogue pair (inner x outer), and typed combinations, through core.chain.compute in every dtype.
 
 For each pair: ``chain_rule`` runs, its LaTeX prints (the custom SymPy functions under powers
 crashed the printer for 8 pairs), the full backward matches SymPy's derivative evaluated
@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 import torch
 
-from core.chain_rule import (
+from core.chain.compute import (
     DTYPE_CHOICES,
     INNER_CATALOGUE,
     OUTER_CATALOGUE,
@@ -22,7 +22,7 @@ from core.chain_rule import (
     chain_rule,
     exact_chain_derivative,
 )
-from core.functions import relu, sigmoid, softplus
+from core.expression.catalogue import relu, sigmoid, softplus
 
 POINTS = [-1.3, 0.4, 1.7]  # away from the kinks at 0 (relu, abs, sqrt of x*x)
 # typed combinations: custom functions under powers, as inner and as outer

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from core.chain_rule import (
+from core.chain.compute import (
     CHART_POINTS,
     NOTEBOOK_PRESETS,
     NOTEBOOK_X,

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import torch
 
-from core.derivatives import differentiate, step_sweep, tangent
+from core.derivatives.compute import differentiate, step_sweep, tangent
 from core.devices import available_devices
-from core.expression import parse
-from core.functions import CATALOGUE
+from core.expression.catalogue import CATALOGUE
+from core.expression.parser import parse
 
 pytestmark = [
     pytest.mark.cuda,

@@ -1,4 +1,4 @@
-"""core.decimate: a bounded number of points that keeps peaks and NaN gaps."""
+"""core.derivatives.decimate: a bounded number of points that keeps peaks and NaN gaps."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from core.decimate import DEFAULT_POINTS, decimate
+from core.derivatives.decimate import DEFAULT_POINTS, decimate
 
 
 def test_short_trace_is_unchanged():

@@ -1,8 +1,8 @@
-"""core.derivatives: autograd against the exact derivative, the notebook's facts, edges, arguments,
+"""core.derivatives.compute: autograd against the exact derivative, the notebook's facts, edges, arguments,
 the CSV, the finite-difference sweep, the generated program and the size of the chart spec; the
 relative error, the memory a million points take, and the reference evaluator's memo.
 
-References: NumPy (np.cos, the logistic written here), SymPy through core.numeric, mpmath.
+References: NumPy (np.cos, the logistic written here), SymPy through core.expression.numeric, mpmath.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import pytest
 import sympy as sp
 import torch
 
-import core.derivatives as derivatives
-from core.derivatives import (
+import core.derivatives.compute as derivatives
+from core.derivatives.compute import (
     MAX_POINTS,
     PRESETS,
     Derivative,
@@ -36,11 +36,11 @@ from core.derivatives import (
     to_csv,
     torch_code,
 )
+from core.derivatives.figures import derivative_figure, step_sweep_figure
 from core.errors import LabError
-from core.expression import parse
-from core.figures import derivative_figure, step_sweep_figure
-from core.functions import CATALOGUE, sigmoid
-from core.numeric import evaluate
+from core.expression.catalogue import CATALOGUE, sigmoid
+from core.expression.numeric import evaluate
+from core.expression.parser import parse
 from tests.conftest import ROOT
 
 # --- autograd against the exact derivative over the whole catalogue --------------------------------
@@ -550,7 +550,7 @@ import gc, sys
 sys.path.insert(0, {root!r})
 import torch
 torch.set_num_threads(1)  # as the app runs (ui/page.py); two threads on two busy cores only add waiting
-from core.derivatives import differentiate
+from core.derivatives.compute import differentiate
 differentiate({text!r}, points=101, order=3)  # imports, SymPy's caches, torch's first calls
 gc.collect()
 def status(key):

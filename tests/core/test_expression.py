@@ -1,7 +1,7 @@
-"""core.expression: the allowlist, the three forms (torch, SymPy, code), the limits and the messages.
+"""core.expression.parser: the allowlist, the three forms (torch, SymPy, code), the limits and the messages.
 
 References are independent of the code under test: mpmath at 40 digits for every catalogue function,
-NumPy through core.numeric.evaluate for the SymPy form, and a tiny AST interpreter (below) for the
+NumPy through core.expression.numeric.evaluate for the SymPy form, and a tiny AST interpreter (below) for the
 generated PyTorch code, so `.code` is checked without exec/eval.
 """
 
@@ -19,7 +19,9 @@ import torch
 import torch.nn.functional as F
 
 from core.errors import ExpressionError, LabError
-from core.expression import (
+from core.expression.catalogue import CATALOGUE, relu, sigmoid, softplus
+from core.expression.numeric import evaluate
+from core.expression.parser import (
     MAX_CONSTANT,
     MAX_DEPTH,
     MAX_EXPONENT,
@@ -31,12 +33,10 @@ from core.expression import (
     parse,
     tree_size,
 )
-from core.functions import CATALOGUE, relu, sigmoid, softplus
-from core.numeric import evaluate
 
 mpmath.mp.dps = 40
 
-# Independent definitions, written from the textbook formulas (not from core.functions).
+# Independent definitions, written from the textbook formulas (not from core.expression.catalogue).
 MPMATH = {
     "sin": mpmath.sin,
     "cos": mpmath.cos,
@@ -145,7 +145,7 @@ def test_catalogue_torch_form_matches_mpmath(name):
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_catalogue_sympy_form_matches_mpmath(name):
-    # The exact reference: SymPy's form evaluated with NumPy by core.numeric (no torch involved).
+    # The exact reference: SymPy's form evaluated with NumPy by core.expression.numeric (no torch involved).
     # log1p's SymPy form is log(1 + x): accurate to rounding away from x = 0, which the grid avoids
     # by more than 0.02 (the reference is used for derivatives, 1/(1 + x), which has no such issue).
     x = _grid(name)
@@ -175,7 +175,7 @@ def test_catalogue_code_computes_the_same_values(name):
 
 
 def test_unevaluated_custom_constants_are_numbers_for_the_reference():
-    # relu(2) and softplus(1) stay unevaluated in SymPy (no evalf); core.numeric must still evaluate them.
+    # relu(2) and softplus(1) stay unevaluated in SymPy (no evalf); core.expression.numeric must still evaluate them.
     for text, ref in (("x*relu(2)", 2.0), ("x*relu(-1)", 0.0), ("x*softplus(1)", math.log1p(math.e))):
         e = parse(text)
         d = sp.diff(e.sympy, e.symbol)
@@ -249,7 +249,7 @@ def test_latex_of_custom_functions_in_derivative_subs_and_nested_forms(name):
 @pytest.mark.parametrize("text", ["sigmoid(x)", "softplus(x)", "silu(x)", "relu(x)**2", "sigmoid(x)**2", "1/sigmoid(x)",
                                   "sigmoid(relu(x))", "softplus(x)**1.5", "relu(x)**-2"])
 def test_every_derivative_of_the_custom_functions_prints(text):
-    from core.derivatives import exact_derivative
+    from core.derivatives.compute import exact_derivative
 
     for order in (1, 2, 3):
         out = sp.latex(exact_derivative(text, order))
@@ -571,7 +571,7 @@ def test_public_sympy_form_uses_the_plain_symbol_users_write():
 
 
 def test_exact_derivative_is_in_the_plain_symbol_too():
-    from core.derivatives import differentiate, exact_derivative
+    from core.derivatives.compute import differentiate, exact_derivative
 
     x = sp.Symbol("x")
     assert exact_derivative("sin(x)") == sp.cos(x)

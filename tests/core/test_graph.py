@@ -1,4 +1,4 @@
-"""core.graph: DOT text of autograd's backward graph, read from real tensors."""
+"""core.backward_graph: DOT text of autograd's backward graph, read from real tensors."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import re
 import pytest
 import torch
 
+from core.backward_graph import MAX_NODES, backward_graph_dot
+from core.chain.graph import chain_graph_dot
+from core.derivatives.graph import expression_graph_dot
 from core.errors import ExpressionError, LabError
-from core.functions import CATALOGUE
-from core.graph import MAX_NODES, backward_graph_dot, chain_graph_dot, expression_graph_dot
+from core.expression.catalogue import CATALOGUE
 
 NODE = re.compile(r"^\s*(n\d+) \[label=\"((?:[^\"\\]|\\.)*)\"", re.M)
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?;$", re.M)

@@ -11,10 +11,10 @@ import pytest
 import torch
 
 from core import governor
-from core.derivatives import CHUNK, block_size, differentiate, exact_derivative, graph_nodes
+from core.derivatives.compute import CHUNK, block_size, differentiate, exact_derivative, graph_nodes
 from core.errors import ExpressionError, LabError
-from core.expression import parse
-from core.symbolic import SYMBOLIC_TIME_LIMIT_S
+from core.expression.parser import parse
+from core.expression.symbolic import SYMBOLIC_TIME_LIMIT_S
 
 TOWER = "0*" + "**".join(["x"] * 22)
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from core.errors import LabError
-from core.performance import (
+from core.performance.compute import (
     MAX_SIZE,
     METHOD_MAX_SIZE,
     InplaceResult,
@@ -30,7 +30,7 @@ from core.performance import (
     vectorization_benchmark,
     version_counter_demo,
 )
-from core.performance_figures import (
+from core.performance.figures import (
     allocation_rows,
     single_shot_ratios,
     speedup_figure,

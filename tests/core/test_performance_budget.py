@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.performance import (
+from core.performance.compute import (
     MAX_BUDGET_S,
     MAX_INNER,
     MAX_SIZE,

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from core.performance import Timing, VectorizationResult
-from core.performance_figures import (
+from core.performance.compute import Timing, VectorizationResult
+from core.performance.figures import (
     duration_tick,
     factor_tick,
     log_ticks,

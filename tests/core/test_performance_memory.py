@@ -13,7 +13,7 @@ import textwrap
 import pytest
 import torch
 
-from core.performance import (
+from core.performance.compute import (
     CPU_MEMORY_METHODS,
     _kineto_allocations,
     _legacy_allocations,
@@ -114,7 +114,7 @@ RSS_SCRIPT = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     import torch
-    from core.performance import inplace_benchmark, vectorization_benchmark
+    from core.performance.compute import inplace_benchmark, vectorization_benchmark
 
     def rss():
         return int(open("/proc/self/statm").read().split()[1]) * 4096 / 2**20

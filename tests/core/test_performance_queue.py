@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import LabError
 from core.i18n import tr
-from core.performance import MAX_QUEUE, MAX_WAIT_S, BenchmarkQueue, benchmark_slot
+from core.performance.compute import MAX_QUEUE, MAX_WAIT_S, BenchmarkQueue, benchmark_slot
 
 POLL = 0.02  # fast polling keeps these tests short
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.performance import (
+from core.performance.compute import (
     METHOD_CODE,
     METHODS,
     VERSION_BROKEN_CODE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.plotting import compact, decade_step, style
+from core.style import compact, decade_step, style
 
 
 def test_compact_halves_ordinary_values():

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from core import expression as expression_module
-from core.derivatives import differentiate, exact_derivative, tangent
+from core.derivatives.compute import differentiate, exact_derivative, tangent
 from core.errors import ExpressionError
-from core.expression import parse
+from core.expression import parser as expression_module
+from core.expression.parser import parse
 from tests.conftest import ROOT
 
 PER_ITEM_SECONDS = 0.5
@@ -265,7 +265,7 @@ def test_parse_never_calls_eval_exec_or_compiles_code(monkeypatch):
 _CHILD = r"""
 import json, sys, time
 from core.errors import ExpressionError
-from core.expression import parse
+from core.expression.parser import parse
 for text in json.loads(sys.stdin.read()):
     t0 = time.perf_counter()
     try:

@@ -1,4 +1,4 @@
-"""core.stability: the notebook's values, "stable" against mpmath in every dtype, the exp
+"""core.stability.compute: the notebook's values, "stable" against mpmath in every dtype, the exp
 thresholds against torch.finfo, and naive/rewritten failing exactly where the page says."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import LabError
-from core.stability import (
+from core.stability.compute import (
     DTYPE_NAMES,
     INPUT_LIMIT,
     METHODS,
@@ -37,7 +37,7 @@ from core.stability import (
     stored,
     value_status,
 )
-from core.stability_figures import along_x_figure, error_map_figure, softmax_figure
+from core.stability.figures import along_x_figure, error_map_figure, softmax_figure
 
 DT = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32, "float64": torch.float64}
 NP_DT = {"float16": np.float16, "float32": np.float32, "float64": np.float64}  # numpy has no bfloat16
@@ -638,7 +638,7 @@ def test_stable_is_accurate_on_cuda(dtype):
 def test_logsumexp_scaled_vector_overflowing_float16_is_a_lab_error():
     # -10 * 1e4 = -1e5 is beyond float16's 65504: the vector itself is -inf, nothing to compare
     from core.errors import LabError
-    from core.stability import compare_logsumexp
+    from core.stability.compute import compare_logsumexp
 
     with pytest.raises(LabError, match="float16"):
         compare_logsumexp((-10.0,), 1e4, "float16", "cpu")

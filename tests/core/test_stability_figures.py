@@ -1,4 +1,4 @@
-"""core.stability_figures and the page's pieces in core.stability: axis labels, the colour bar's
+"""core.stability.figures and the page's pieces in core.stability.compute: axis labels, the colour bar's
 layout, the floor where errors of 0 are drawn, the tables, and the code the page shows."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.i18n import TEXTS
-from core.stability import (
+from core.i18n import table
+from core.stability.compute import (
     DEFAULTS,
     DTYPE_NAMES,
     INPUT_LIMIT,
@@ -28,7 +28,7 @@ from core.stability import (
     map_half_width,
     stable_code,
 )
-from core.stability_figures import (
+from core.stability.figures import (
     along_x_figure,
     error_floor,
     error_floor_exponent,
@@ -220,7 +220,7 @@ def test_stable_code_runs_and_is_commented_in_the_language(lang, mine, other):
 
 
 def test_no_text_of_these_labs_names_an_internal_module():
-    for key, pair in TEXTS.items():
+    for key, pair in table().items():
         if key.startswith(("stab.", "chain.", "err.stab", "err.chain")):
             for text in pair:
                 assert "core." not in text and "core/" not in text, key

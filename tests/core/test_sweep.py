@@ -61,12 +61,12 @@ import sympy as sp
 import torch
 import torch.nn.functional as F
 
-from core.derivatives import MAX_ORDER, Derivative, autograd, differentiate, tangent, torch_code
+from core.derivatives.compute import MAX_ORDER, Derivative, autograd, differentiate, tangent, torch_code
+from core.derivatives.figures import derivative_figure
+from core.derivatives.graph import expression_graph_dot
 from core.errors import LabError
-from core.figures import derivative_figure
-from core.functions import CATALOGUE
-from core.graph import expression_graph_dot
-from core.numeric import evaluate
+from core.expression.catalogue import CATALOGUE
+from core.expression.numeric import evaluate
 
 NAMES = sorted(CATALOGUE)
 FORMS = ("{f}(x)", "{f}(x)**2", "{f}(x)**-2", "{f}(x)**1.5", "1/{f}(x)")

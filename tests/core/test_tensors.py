@@ -18,17 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import ExpressionError, LabError
-from core.tensor_figures import (
-    MAX_DRAW_CELLS,
-    broadcast_cells_figure,
-    broadcast_figure,
-    flat_index_figure,
-    grid_layout,
-    index_figure,
-    result_figure,
-    source_figure,
-)
-from core.tensors import (
+from core.tensors.compute import (
     ADDED,
     BROADCAST_PRESETS,
     CONFLICT,
@@ -48,6 +38,16 @@ from core.tensors import (
     parse_index,
     parse_shape,
     reshape_report,
+)
+from core.tensors.figures import (
+    MAX_DRAW_CELLS,
+    broadcast_cells_figure,
+    broadcast_figure,
+    flat_index_figure,
+    grid_layout,
+    index_figure,
+    result_figure,
+    source_figure,
 )
 
 # --------------------------------------------------------------------------------------
@@ -724,7 +724,7 @@ def test_source_figure_labels_cells_with_their_origin():
 
 @given(shape=st.lists(st.integers(1, 64), min_size=1, max_size=5).map(tuple))
 def test_canvas_size_matches_the_layout(shape):
-    from core.tensor_figures import canvas_size
+    from core.tensors.figures import canvas_size
 
     if math.prod(shape) > 20_000:
         return
@@ -747,15 +747,15 @@ def test_every_key_used_by_the_lab_has_both_translations_with_the_same_fields():
     import string
     from pathlib import Path
 
-    from core.i18n import TEXTS
+    from core.i18n import table
 
     root = Path(__file__).resolve().parents[2]
     sources = "".join((root / f).read_text() for f in ("core/tensors.py", "core/tensor_figures.py", "pages/1_tensors.py"))
     used = set(re.findall(r'"(tens\.[a-z_.]+[a-z_])"', sources)) | {f"tens.pattern.{p}" for p in ("rand", "randn", "arange")}
     used |= {"tens.index.result_numpy", "tens.index.result_torch"}
-    missing = sorted(k for k in used if k not in TEXTS)
+    missing = sorted(k for k in used if k not in table())
     assert not missing
-    for key, (pt, en) in TEXTS.items():
+    for key, (pt, en) in table().items():
         if key.startswith("tens."):
             fields = [{f for _, f, _, _ in string.Formatter().parse(text) if f} for text in (pt, en)]
             assert fields[0] == fields[1], key

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import LabError
-from core.i18n import TEXTS, tr
-from core.tensors import (
+from core.i18n import table, tr
+from core.tensors.compute import (
     BROADCAST_PRESETS,
     CONCAT_CHOICES,
     CONCAT_OPS,
@@ -114,7 +114,7 @@ def test_any_well_written_shape_reads_back(dims, seps, brackets, trailing):
 
 def test_help_texts_say_how_to_write_a_scalar():
     for key in ("tens.bc.shape_help", "tens.target_help"):
-        assert all("()" in text for text in TEXTS[key]), key
+        assert all("()" in text for text in table()[key]), key
 
 
 # --------------------------------------------------------------------------------------

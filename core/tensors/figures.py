@@ -19,7 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.i18n import tr
-from core.tensors import ADDED, CONFLICT, KEPT, STRETCHED, BroadcastReport, format_shape
+from core.tensors.compute import ADDED, CONFLICT, KEPT, STRETCHED, BroadcastReport, format_shape
 
 MAX_DRAW_CELLS = 4096
 MAX_FACETS = 128

@@ -1,6 +1,6 @@
 """Figures and table rows for the performance lab (Plotly; no streamlit).
 
-Every builder takes a result from ``core.performance`` and the reader's language, and returns
+Every builder takes a result from ``core.performance.compute`` and the reader's language, and returns
 either a ``go.Figure`` or a list of row dicts ready for a table. Log axes carry explicit ticks
 at powers of ten, labelled in units a student reads (1 ms, 10 µs; 10×, 0.1×): Plotly's own
 log ticks label the minor ticks too ("5, 2, 10, 5, 2") and use SI prefixes (10f, 1p, 100µ).
@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from core.devices import DTYPES
 from core.i18n import tr
-from core.performance import METHODS, InplaceResult, VectorizationResult, unit_roundoff
+from core.performance.compute import METHODS, InplaceResult, VectorizationResult, unit_roundoff
 
 METHOD_COLORS = {
     "row_loop": "#d1495b",

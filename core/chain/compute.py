@@ -10,7 +10,7 @@ computed in two separate backward passes:
    SymPy derivative of the composition.
 
 ``f`` is always written in ``x`` and ``g`` in ``u``, both through the safe parser of
-``core.expression``. Every function here takes f and g elementwise, so the vector of ones passed
+``core.expression.parser``. Every function here takes f and g elementwise, so the vector of ones passed
 to ``backward`` gives the derivative at every point (see ``nonscalar_trap``).
 """
 
@@ -28,14 +28,14 @@ import sympy as sp
 import torch
 from plotly.subplots import make_subplots
 
-from core.derivatives import check_grid
+from core.derivatives.compute import check_grid
 from core.devices import resolve_device, resolve_dtype
 from core.errors import ExpressionError, LabError
-from core.expression import Expression, parse, to_plain
+from core.expression.numeric import evaluate
+from core.expression.parser import Expression, parse, to_plain
+from core.expression.symbolic import MAX_EXACT_NODES, exact_chain  # noqa: F401 - MAX_EXACT_NODES stays public here
 from core.i18n import tr
-from core.numeric import evaluate
-from core.plotting import COLORS, compact, style
-from core.symbolic import MAX_EXACT_NODES, exact_chain  # noqa: F401 - MAX_EXACT_NODES stays public here
+from core.style import COLORS, compact, style
 
 MAX_POINTS = 10_000  # points one chain_rule call accepts
 MAX_TABLE_POINTS = 20  # points typed on the page, in the code and in the traps
@@ -196,15 +196,6 @@ def exact_chain_derivative(inner: str | Expression, outer: str | Expression) -> 
     return to_plain(exact_chain(f, parse_outer(outer)).derivative, f.real_symbol)
 
 
-def _evaluate(expr: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
-    try:
-        return evaluate(expr, symbol, x)
-    except NotImplementedError:
-        # SymPy wrote the derivative with a function the NumPy evaluator lacks (e.g. atan2 from
-        # abs(sqrt(x))): no reference here rather than a crash
-        return np.full(x.shape, np.nan)
-
-
 def _backward_ones(out: torch.Tensor, leaf: torch.Tensor) -> torch.Tensor:
     """``out.backward(ones)`` and the gradient it leaves in ``leaf.grad``.
 
@@ -317,7 +308,7 @@ def chain_rule(
         x=_numpy(x_leaf), u=_numpy(u), z=_numpy(z), du_dx=_numpy(du_dx), dz_du=_numpy(dz_du),
         dz_dx_chain=_numpy(chain), dz_dx=_numpy(dz_dx),
         composition=to_plain(comp, f.real_symbol), exact=to_plain(exact, f.real_symbol),
-        dz_dx_exact=_evaluate(exact, f.real_symbol, x64),
+        dz_dx_exact=evaluate(exact, f.real_symbol, x64),
         inner_latex=f.latex, outer_latex=g.latex,
         composition_tex=exact_forms.composition_latex, exact_tex=exact_forms.derivative_latex,
     )

@@ -15,10 +15,10 @@ import torch
 from core import governor
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
-from core.expression import Expression, parse, to_plain
+from core.expression.numeric import evaluate
+from core.expression.parser import Expression, parse, to_plain
+from core.expression.symbolic import MAX_EXACT_NODES, exact_derivatives  # noqa: F401 - MAX_EXACT_NODES stays public here
 from core.i18n import tr
-from core.numeric import evaluate
-from core.symbolic import MAX_EXACT_NODES, exact_derivatives  # noqa: F401 - MAX_EXACT_NODES stays public here
 
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_ORDER = 3
@@ -291,12 +291,9 @@ def reference(exact: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
     """The exact derivative evaluated in float64 with NumPy at the points ``x``.
 
     A derivative SymPy can only write with functions the evaluator does not know raises
-    ``LabError`` naming the function, rather than an internal error.
+    ``LabError`` naming the function (``err.no_reference``), rather than an internal error.
     """
-    try:
-        return evaluate(exact, symbol, np.asarray(x, dtype=np.float64))
-    except NotImplementedError as exc:
-        raise LabError("err.diff_no_reference", detail=str(exc)[:80]) from None
+    return evaluate(exact, symbol, np.asarray(x, dtype=np.float64))
 
 
 @dataclass(frozen=True)

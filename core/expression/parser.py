@@ -20,8 +20,9 @@ from functools import cached_property
 import sympy as sp
 import torch
 
-from core.errors import Both, ExpressionError
-from core.functions import CATALOGUE
+from core.errors import ExpressionError
+from core.expression.catalogue import CATALOGUE
+from core.expression.syntax import Grammar, check_text, describe, parse_tree
 
 MAX_LENGTH = 200  # characters
 MAX_NODES = 120  # ast nodes
@@ -32,6 +33,16 @@ MAX_EXPONENT = 64  # largest constant exponent
 MAX_SYMPY_NODES = 600  # size of the SymPy tree once shared sub-trees are counted each time
 CONSTANTS = {"pi": (math.pi, sp.pi, "math.pi"), "e": (math.e, sp.E, "math.e")}
 VARIABLES = ("x", "u")
+GRAMMAR = Grammar(
+    max_chars=MAX_LENGTH,
+    max_nodes=MAX_NODES,
+    max_depth=MAX_DEPTH,
+    key_type="err.expr_type",
+    key_length="err.expr_length",
+    key_empty="err.expr_empty",
+    key_nodes="err.expr_nodes",
+    key_deep="err.expr_too_deep",
+)
 
 _BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 # precedence for printing code: higher binds tighter
@@ -114,32 +125,16 @@ def parse(text: str, variable: str = "x") -> Expression:
     """Parse ``text`` (an expression in ``variable``) without executing it.
 
     Allowed: numbers, the variable, ``pi``, ``e``, ``+ - * / **``, unary minus and plus,
-    and one-argument calls of the catalogue (``core.functions.CATALOGUE``). Anything else,
+    and one-argument calls of the catalogue (``core.expression.catalogue.CATALOGUE``). Anything else,
     and any text beyond the size limits, raises ``ExpressionError`` saying what and where.
     """
     if variable not in VARIABLES:
         raise ValueError(f"variable must be one of {VARIABLES}")
-    if not isinstance(text, str):
-        raise ExpressionError("err.expr_type")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError("err.expr_length", length=len(text), limit=MAX_LENGTH)
     # ast reads one line without leading blanks: runs of whitespace become one space, and
     # every column reported back is mapped to the text as typed
-    stripped = " ".join(text.split())
-    if not stripped:
-        raise ExpressionError("err.expr_empty")
+    stripped = check_text(text, GRAMMAR)
     columns = _Columns(text, stripped)
-    if "\0" in stripped:  # Python 3.11 raises ValueError for it, 3.12 SyntaxError
-        raise ExpressionError("err.expr_syntax", col=columns.original(stripped.index("\0")))
-    try:
-        tree = ast.parse(stripped, mode="eval")
-    except SyntaxError as exc:
-        raise _syntax_error(text, stripped, exc, columns) from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError("err.expr_too_deep", limit=MAX_DEPTH) from None
-    nodes = sum(1 for _ in ast.walk(tree))
-    if nodes > MAX_NODES:
-        raise ExpressionError("err.expr_nodes", nodes=nodes, limit=MAX_NODES)
+    tree = parse_tree(stripped, GRAMMAR, lambda exc: _syntax_error(text, stripped, exc, columns))
     symbol = sp.Symbol(variable, real=True)
     built = _Builder(variable, symbol, columns).build(tree.body, depth=0)
     if tree_size(built.sym) > MAX_SYMPY_NODES:  # e.g. gelu(gelu(...)) doubles at each level
@@ -198,12 +193,12 @@ class _Builder:
             raise ExpressionError("err.expr_operator", col=self.columns.of_operator(node, op), op=op)
         if isinstance(node, ast.Call):
             return self._call(node, depth, col)
-        raise ExpressionError("err.expr_node", col=col, what=_describe(node))
+        raise ExpressionError("err.expr_node", col=col, what=describe(node))
 
     def _number(self, node: ast.Constant, col: int) -> _Built:
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ExpressionError("err.expr_node", col=col, what=_describe(node))
+            raise ExpressionError("err.expr_node", col=col, what=describe(node))
         if not math.isfinite(v) or abs(v) > MAX_LITERAL:
             raise ExpressionError("err.expr_literal", col=col, limit=f"{MAX_LITERAL:.0e}")
         f = float(v)
@@ -260,7 +255,7 @@ class _Builder:
             raise ExpressionError("err.expr_implicit_mul", col=self.columns.of_call_paren(node),
                                   suggestion=self.columns.product(node))
         if not isinstance(func, ast.Name):
-            raise ExpressionError("err.expr_node", col=col, what=_describe(func))
+            raise ExpressionError("err.expr_node", col=col, what=describe(func))
         name = func.id
         entry = CATALOGUE.get(name)
         if entry is None:
@@ -494,35 +489,3 @@ def _syntax_error(text: str, stripped: str, exc: SyntaxError, columns: _Columns)
         col = columns.original(len(stripped) - 1)
         found.append((col, 2, ExpressionError("err.expr_syntax", col=col)))
     return min(found, key=lambda c: (c[0], c[1]))[2]
-
-
-_DESCRIPTIONS = {
-    ast.Attribute: Both("acesso a atributo (.)", "attribute access (.)"),
-    ast.Subscript: Both("indexação ([])", "indexing ([])"),
-    ast.Lambda: Both("lambda", "lambda"),
-    ast.Compare: Both("comparação", "comparison"),
-    ast.BoolOp: Both("and/or", "and/or"),
-    ast.IfExp: Both("if/else", "if/else"),
-    ast.NamedExpr: Both(":=", ":="),
-    ast.JoinedStr: Both("f-string", "f-string"),
-    ast.Tuple: Both("tupla", "tuple"),
-    ast.List: Both("lista", "list"),
-    ast.Dict: Both("dicionário", "dict"),
-    ast.Set: Both("conjunto", "set"),
-    ast.ListComp: Both("compreensão de lista", "comprehension"),
-    ast.SetComp: Both("compreensão de conjunto", "comprehension"),
-    ast.DictComp: Both("compreensão de dicionário", "comprehension"),
-    ast.GeneratorExp: Both("gerador", "generator"),
-    ast.Starred: Both("*", "*"),
-    ast.Await: Both("await", "await"),
-    ast.Yield: Both("yield", "yield"),
-    ast.YieldFrom: Both("yield", "yield"),
-}
-
-
-def _describe(node: ast.AST) -> Both | str:
-    if isinstance(node, ast.Constant):
-        return type(node.value).__name__
-    if isinstance(node, ast.UnaryOp):
-        return {ast.Not: "not", ast.Invert: "~"}.get(type(node.op), "?")
-    return _DESCRIPTIONS.get(type(node), type(node).__name__)

@@ -6,10 +6,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.decimate import DEFAULT_POINTS, decimate
-from core.derivatives import Derivative, StepSweep, Tangent
+from core.derivatives.compute import Derivative, StepSweep, Tangent
+from core.derivatives.decimate import DEFAULT_POINTS, decimate
 from core.i18n import tr
-from core.plotting import COLORS, compact, scatter, style
+from core.style import COLORS, compact, scatter, style
 
 
 def derivative_figure(

@@ -7,23 +7,21 @@ its name and shape. Arrows go the way the gradient flows, from the output down t
 Node ids are n0, n1, ... in visiting order (never memory addresses), so the same computation
 always gives the same text. At most ``MAX_NODES`` nodes are drawn.
 
-The drawings of an expression are computed on a small x (``GRAPH_POINTS`` values, in the page's
+The labs draw their expressions on a small x (``small_x``: ``GRAPH_POINTS`` values, in the page's
 dtype): the graph does not depend on the grid's size, and recording it on a million points would
 cost what the page's computation costs. Given ``points``, labels show the grid's real shape.
+The Derivatives lab's drawing is ``core.derivatives.graph``, the Chain rule lab's ``core.chain.graph``.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections import deque
 from collections.abc import Mapping
 
 import torch
 
-from core.chain_rule import parse_inner, parse_outer
+from core.checks import check_int
 from core.devices import resolve_dtype
-from core.errors import LabError
-from core.expression import Expression, parse
 from core.i18n import tr
 
 MAX_NODES = 150
@@ -39,7 +37,7 @@ _STYLE = {
 }
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
     """A DOT string literal; newlines become DOT's centred line breaks."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -53,7 +51,7 @@ def _shape(t: torch.Tensor, points: int | None = None) -> str:
     return f"{shape} {str(t.dtype).removeprefix('torch.')}"
 
 
-class _Dot:
+class Dot:
     """Accumulates nodes and edges with ids in visiting order."""
 
     def __init__(self, lang: str, points: int | None = None) -> None:
@@ -67,11 +65,11 @@ class _Dot:
     def node(self, label: str, kind: str, indent: str = "  ") -> str:
         nid = f"n{self.count}"
         self.count += 1
-        self.lines.append(f"{indent}{nid} [label={_quote(label)}, {_STYLE[kind]}];")
+        self.lines.append(f"{indent}{nid} [label={quote(label)}, {_STYLE[kind]}];")
         return nid
 
     def edge(self, a: str, b: str, label: str | None = None, extra: str = "", indent: str = "  ") -> None:
-        attrs = [f"label={_quote(label)}"] if label else []
+        attrs = [f"label={quote(label)}"] if label else []
         if extra:
             attrs.append(extra)
         self.lines.append(f"{indent}{a} -> {b}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
@@ -127,7 +125,7 @@ class _Dot:
             self.node(tr("chain.graph_truncated", self.lang, limit=MAX_NODES), "note")
         head = [
             "digraph backward {",
-            f'  graph [rankdir=TB, fontname="Helvetica", fontsize=12, labelloc=t, label={_quote(title)}];',
+            f'  graph [rankdir=TB, fontname="Helvetica", fontsize=12, labelloc=t, label={quote(title)}];',
             '  node [fontname="Helvetica", fontsize=11];',
             '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
         ]
@@ -153,88 +151,18 @@ def backward_graph_dot(
     A tensor without grad_fn is drawn as one node: a leaf if it requires grad, a constant
     otherwise. Graphs larger than ``MAX_NODES`` are cut, with a note saying so.
     """
-    dot = _Dot(lang)
+    dot = Dot(lang)
     dot.walk(tensor, output_name, _by_id(names))
     return dot.text(title)
 
 
-def _small_x(dtype: str = "float64") -> torch.Tensor:
+def small_x(dtype: str = "float64") -> torch.Tensor:
+    """The leaf x a lab's drawing is recorded on: ``GRAPH_POINTS`` values in ``dtype``."""
     # the values do not change the graph; 0.5, 1.0, ... keep log and sqrt finite for readers who run it
     dt = resolve_dtype(dtype, torch.device("cpu"))
     return (torch.arange(1, GRAPH_POINTS + 1, dtype=dt) / 2).requires_grad_(True)
 
 
-def _check_points(points: object) -> int | None:
-    if points is None:
-        return None
-    if isinstance(points, bool) or not isinstance(points, numbers.Integral) or not 1 <= points <= MAX_LABEL_POINTS:
-        raise LabError("err.diff_int", name="points", value=str(points)[:30], low=1, high=f"{MAX_LABEL_POINTS:,}")
-    return int(points)
-
-
-def expression_graph_dot(
-    expression: str | Expression,
-    *,
-    summed: bool = True,
-    lang: str = "pt",
-    dtype: str = "float64",
-    points: int | None = None,
-) -> str:
-    """The backward graph of f(x).sum() (or of f(x) itself) for an expression in x.
-
-    x is a leaf of ``GRAPH_POINTS`` values in ``dtype`` ("float32" or "float64"); ``summed``
-    adds the ``SumBackward0`` node that ``y.sum().backward()`` starts from, as the Derivatives
-    page computes it. With ``points`` the labels show the grid's shape, ``x  (points,) dtype``.
-    """
-    f = expression if isinstance(expression, Expression) else parse(expression)
-    x = _small_x(dtype)
-    y = f(x)
-    out, name = (y.sum(), "y.sum()") if summed else (y, "y")
-    dot = _Dot(lang, _check_points(points))
-    dot.walk(out, name, {id(x): "x"})
-    return dot.text(tr("chain.graph_title_expr", lang, f=f.text))
-
-
-def chain_graph_dot(
-    inner: str | Expression,
-    outer: str | Expression,
-    *,
-    detached: bool = True,
-    lang: str = "pt",
-    dtype: str = "float64",
-    points: int | None = None,
-) -> str:
-    """The backward graphs of the chain rule, for f written in x and g written in u.
-
-    Computed on ``GRAPH_POINTS`` values of x in ``dtype``; with ``points`` the labels show the
-    shape of the grid the lab computes on.
-
-    ``detached=True`` draws what the lab computes: u = f(x) with its graph down to x, and
-    z = g(v) with v = u.detach().requires_grad_(): a second graph that ends at the leaf v.
-    A dashed red edge from v to u marks where ``detach()`` cut the path back to x.
-    ``detached=False`` draws the single graph of z = g(f(x)).
-    """
-    f, g = parse_inner(inner), parse_outer(outer)
-    x = _small_x(dtype)
-    dot = _Dot(lang, _check_points(points))
-    if not detached:
-        u = f(x)
-        dot.walk(g(u), "z", {id(x): "x"})
-        return dot.text(tr("chain.graph_title_full", lang, f=f.text, g=g.text))
-    u = f(x)
-    v = u.detach().requires_grad_(True)
-    z = g(v)
-    names = {id(x): "x", id(v): "v"}
-    dot.lines.append("  subgraph cluster_outer {")
-    dot.lines.append(f'    label={_quote(tr("chain.graph_cluster_outer", lang, g=g.text))}; style=dashed; color="#999999";')
-    dot.walk(z, "z", names, indent="    ")
-    v_node = dot.leaf(v, names, indent="    ")
-    dot.lines.append("  }")
-    dot.lines.append("  subgraph cluster_inner {")
-    dot.lines.append(f'    label={_quote(tr("chain.graph_cluster_inner", lang, f=f.text))}; style=dashed; color="#999999";')
-    u_node = dot.walk(u, "u", names, indent="    ")
-    dot.leaf(x, names, indent="    ")
-    dot.lines.append("  }")
-    dot.edge(v_node, u_node, tr("chain.graph_cut", lang),
-             'style=dashed, color="#d1495b", fontcolor="#d1495b", penwidth=2, arrowhead=tee')
-    return dot.text(tr("chain.graph_title_chain", lang, f=f.text, g=g.text))
+def label_points(points: object) -> int | None:
+    """The grid size a drawing's labels show (None: the drawing's own ``GRAPH_POINTS``)."""
+    return None if points is None else check_int(points, 1, MAX_LABEL_POINTS, name="points")

@@ -1,4 +1,4 @@
-"""Chain-rule page, core.chain_rule and core.graph strings."""
+"""Chain-rule page, core.chain.compute and core.backward_graph strings."""
 
 TEXTS = {
     # errors
@@ -235,7 +235,7 @@ TEXTS = {
     "chain.col_diag": ("diagonal da Jacobiana", "Jacobian diagonal"),
     "chain.yes": ("sim", "yes"),
     "chain.no": ("não", "no"),
-    # graph (core.graph)
+    # graph (core.backward_graph)
     "chain.graph_leaf": ("folha: backward preenche {name}.grad", "leaf: backward fills {name}.grad"),
     "chain.graph_unnamed_leaf": ("folha", "leaf"),
     "chain.graph_adds_into": ("soma em {name}.grad", "adds into {name}.grad"),

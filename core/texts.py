@@ -1,4 +1,6 @@
-"""Strings shared by every page: navigation, sidebar, generic errors."""
+"""Strings shared by every page (navigation, sidebar, generic errors) and the home page's.
+
+Each lab keeps its own strings in its package (``core/<lab>/texts.py``)."""
 
 TEXTS = {
     "app.title": ("Autograd Lab", "Autograd Lab"),
@@ -117,4 +119,89 @@ TEXTS = {
         "Server busy: you are number {place} in the queue (waiting for {waited} s).",
     ),
     "common.working": ("Calculando… ({seconds} s)", "Computing… ({seconds} s)"),
+    # input checks shared by every lab (core/checks.py)
+    "err.int_range": (
+        "{name} deve ser um inteiro de {low} a {high} (recebido: {value}).",
+        "{name} must be a whole number from {low} to {high} (got: {value}).",
+    ),
+    "err.real_range": (
+        "{name} deve ser um número finito de {low} a {high} (recebido: {value}).",
+        "{name} must be a finite number from {low} to {high} (got: {value}).",
+    ),
+    "err.numbers_type": (
+        "Esperava um texto com números (recebido: {what}).",
+        "Expected a text of numbers (got: {what}).",
+    ),
+    "err.numbers_length": (
+        "Texto longo demais: {length} caracteres (máximo {limit}).",
+        "Text too long: {length} characters (at most {limit}).",
+    ),
+    "err.numbers_empty": (
+        "Digite ao menos um número, por exemplo 0, 1, 2.",
+        "Type at least one number, for example 0, 1, 2.",
+    ),
+    "err.numbers_count": (
+        "{count} números: são permitidos de 1 a {limit}.",
+        "{count} numbers: from 1 to {limit} are allowed.",
+    ),
+    "err.numbers_item": (
+        "`{item}` não é um número. Separe os números por vírgulas e use ponto decimal: 0.5, 1, 2.",
+        "`{item}` is not a number. Separate the numbers with commas and use a decimal point: 0.5, 1, 2.",
+    ),
+    "err.numbers_whole": (
+        "`{item}` não é um inteiro. Use inteiros separados por vírgulas, por exemplo 64, 128.",
+        "`{item}` is not a whole number. Use whole numbers separated by commas, for example 64, 128.",
+    ),
+    "err.numbers_finite": (
+        "`{item}`: use números finitos (sem nan nem inf).",
+        "`{item}`: use finite numbers (no nan or inf).",
+    ),
+    "err.numbers_range": (
+        "`{item}` está fora do permitido: |valor| ≤ {limit}.",
+        "`{item}` is out of range: |value| ≤ {limit}.",
+    ),
+    # the frame's error boundary (ui/frame.py)
+    "frame.unexpected": (
+        "Algo deu errado nesta página. Não é culpa sua: o erro foi registrado no servidor com a "
+        "referência `{ref}`. Mude um controle ou recarregue a página; se voltar a acontecer, "
+        "informe a referência a quem mantém o app.",
+        "Something went wrong on this page. It is not your fault: the error was logged on the server "
+        "with reference `{ref}`. Change a control or reload the page; if it happens again, give the "
+        "reference to whoever runs the app.",
+    ),
+    # the home page
+    "home.intro": (
+        "Escolha uma função, e o app a constrói como uma expressão PyTorch, roda o autograd numa grade "
+        "no dispositivo e no dtype escolhidos e compara com a derivada exata (simbólica). Em volta disso, "
+        "laboratórios de tensores, desempenho, regra da cadeia e estabilidade numérica, todos medidos.",
+        "Pick a function and the app builds it as a PyTorch expression, runs autograd on a grid on the "
+        "device and dtype you chose and compares it with the exact (symbolic) derivative. Around that, "
+        "labs on tensors, performance, the chain rule and numerical stability, all measured.",
+    ),
+    "home.labs": ("Laboratórios, na ordem do curso", "Labs, in course order"),
+    "home.lab.tensors": (
+        "indexação, reshape/view, broadcasting e concatenação, NumPy e PyTorch lado a lado.",
+        "indexing, reshape/view, broadcasting and concatenation, NumPy and PyTorch side by side.",
+    ),
+    "home.lab.performance": (
+        "laço contra broadcasting contra matmul, e atualizações in-place que não alocam, medidos direito.",
+        "loop vs broadcasting vs matmul, and in-place updates that allocate nothing, measured right.",
+    ),
+    "home.lab.derivatives": (
+        "autograd do PyTorch contra a derivada exata, com o erro, em float32 e float64.",
+        "PyTorch autograd against the exact derivative, with the error, in float32 and float64.",
+    ),
+    "home.lab.chain_rule": (
+        "detach(), gradientes intermediários e o grafo do autograd, passo a passo.",
+        "detach(), intermediate gradients and the autograd graph, step by step.",
+    ),
+    "home.lab.stability": (
+        "por que -log(e^x/(e^x+e^y)) vira NaN e como calcular certo.",
+        "why -log(e^x/(e^x+e^y)) turns into NaN, and how to compute it right.",
+    ),
+    "home.env_line": (
+        "Rodando em PyTorch {torch}, dispositivos: {devices}, Python {python}.",
+        "Running on PyTorch {torch}, devices: {devices}, Python {python}.",
+    ),
+    "home.env": ("Ambiente desta instância", "This instance's environment"),
 }

@@ -16,7 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from core.functions import relu, sigmoid, softplus
+from core.errors import LabError
+from core.expression.catalogue import relu, sigmoid, softplus
 
 _erf = np.frompyfunc(math.erf, 1, 1)
 
@@ -76,8 +77,15 @@ _RELATIONS: dict[type, np.ufunc] = {
 Value = np.ndarray | float
 
 
+def _no_rule(what: str) -> LabError:
+    return LabError("err.no_reference", detail=what[:80])
+
+
 def evaluate(expr: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
     """Values of ``expr`` at the float64 points ``x`` (same shape as ``x``; a new array).
+
+    Every lab gets the same answer where SymPy wrote ``expr`` with a function this evaluator has
+    no rule for (e.g. atan2): ``LabError("err.no_reference")`` naming it, never a silent NaN.
 
     DiracDelta terms (derivatives of Heaviside, sign and Abs) count as 0: they vanish
     everywhere but at a single point, where torch's subgradient conventions also give 0.
@@ -145,7 +153,7 @@ class _Walk:
         if isinstance(node, sp.Derivative) and isinstance(node.expr, (sp.sign, sp.Heaviside)):
             return self._dirac(node.expr.args[0]), True  # unevaluated d/dx sign(...): a Dirac delta again
         if isinstance(node, sp.Derivative):
-            raise NotImplementedError(f"unevaluated derivative of {type(node.expr).__name__}")
+            raise _no_rule(f"unevaluated derivative of {type(node.expr).__name__}")
         if isinstance(node, sp.Add):
             return self._fold(node, np.add)
         if isinstance(node, sp.Mul):
@@ -182,7 +190,7 @@ class _Walk:
         for cls, fn in _UNARY.items():
             if isinstance(node, cls):
                 return fn(np.asarray(a0, dtype=np.float64)), True
-        raise NotImplementedError(f"no NumPy rule for {type(node).__name__}")
+        raise _no_rule(type(node).__name__)
 
     def _piecewise(self, node: sp.Piecewise) -> np.ndarray:
         """The first branch whose condition holds at each point (NaN where none does)."""
@@ -207,7 +215,7 @@ class _Walk:
         for cls, ufunc in _RELATIONS.items():
             if isinstance(cond, cls):
                 return ufunc(self.value(cond.lhs)[0], self.value(cond.rhs)[0])
-        raise NotImplementedError(f"no NumPy rule for {type(cond).__name__}")
+        raise _no_rule(type(cond).__name__)
 
     def _dirac(self, arg: sp.Basic) -> np.ndarray:
         # 0 wherever its argument is defined; NaN (an undefined argument) stays NaN

@@ -1,4 +1,13 @@
-"""The frame every page draws: page config, the shared sidebar, translation, errors.
+"""The frame every page runs in: page config, the shared sidebar, translation, errors, the share link.
+
+A page is a function ``main(page)`` handed to ``run``: the frame sets the page up, draws the
+sidebar (language, presentation mode, the labs), runs ``main`` inside an error boundary, and
+draws the share link last, so the link is there even when the page stopped early on bad input.
+
+The boundary: a ``LabError`` that reaches it is shown as the page's own message; any other
+exception is shown as a translated message with a short reference, and its traceback goes to
+the server's log only. Streamlit never sees the exception, so no traceback reaches a browser
+whatever ``client.showErrorDetails`` says (Community Cloud sets it to a value that shows them).
 
 Navigation: Streamlit discovers ``pages/`` by itself; ``showSidebarNavigation`` is off
 in ``.streamlit/config.toml`` and every page draws the same sidebar of page links,
@@ -8,10 +17,12 @@ which works in AppTest, in a browser and on a deep link to a fresh server.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import os
 import pickle
 import re
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -28,7 +39,7 @@ from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_r
 from core import governor
 from core.allocator import tune_allocator
 from core.errors import Both, LabError
-from core.i18n import TEXTS, tr
+from core.i18n import table, tr
 
 # Many students share one small server: one intra-op thread per computation lets concurrent
 # sessions use the cores instead of fighting over them (override with AUTOGRAD_LAB_THREADS).
@@ -51,6 +62,15 @@ LANGUAGES = ("pt", "en")
 MAX_QUERY_VALUE = 400  # characters of one link value; the longest a view writes is an expression (200)
 MAX_QUERY_KEY = 40
 BOUNDS_KEY = "_ui_number_bounds"
+FAULT_ENV = "AUTOGRAD_LAB_FAULT"  # tests only: "all" or a page's title key makes that page fail (the boundary's test)
+
+log = logging.getLogger("autograd_lab")
+if not log.handlers:  # Streamlit configures its own loggers only: this one writes to the server's stderr
+    _handler = logging.StreamHandler()
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 # Always: the "Press Enter to apply" hint covers the value in narrow columns (text boxes also
 # apply when they lose focus, so the hint is not needed to use them); a long derivative's
@@ -101,6 +121,7 @@ class Page:
     presentation: bool
     query: dict[str, str] = field(default_factory=dict)  # as the URL had it before any widget ran
     rejected_link_values: list[str] = field(default_factory=list)  # "key=value" the frame replaced
+    shared: dict[str, Any] = field(default_factory=dict)  # the view's values for the share link
 
     def t(self, key: str, **params: Any) -> str:
         """Translated text for ``key``, ready for Markdown.
@@ -189,26 +210,42 @@ class Page:
         return num
 
     def share(self, values: dict[str, Any]) -> None:
-        """Check the link this view was opened with, and offer a link to the current view.
+        """Check the link this view was opened with, and put ``values`` in the share link.
 
-        ``values`` maps each widget key bound to the URL (``bind="query-params"``) to its
-        current value. Streamlit drops a query value it cannot use (unknown option, out of
-        range) and the widget falls back to its default; this says so, once per page visit,
-        instead of silently showing something else than the link promised.
+        ``values`` maps widget keys to their current values (those bound to the URL with
+        ``bind="query-params"`` and any other the link should carry). Streamlit drops a query
+        value it cannot use (unknown option, out of range) and the widget falls back to its
+        default; this says so, once per page visit, instead of silently showing something else
+        than the link promised. May be called more than once (one call per tab); the frame
+        draws the link after the page has run.
         """
         rejected = list(self.rejected_link_values)
         rejected += [f"{k}={self.query[k]}" for k, v in values.items() if k in self.query and not _same(self.query[k], v)]
-        rejected = list(dict.fromkeys(rejected))  # a value both sanitized and differing: once
+        rejected = [r for r in dict.fromkeys(rejected) if r not in self.shared.get(_WARNED, ())]  # each value once
         if rejected:
             shown = ", ".join(plain(r[:80]) for r in rejected[:6]) + (" …" if len(rejected) > 6 else "")
             # each value is already a code span (plain): inert, and shown exactly as the link had it
             st.warning(tr("share.rejected", self.lang, params=shown), icon=":material/link_off:")
+            self.shared.setdefault(_WARNED, set()).update(rejected)
+        self.shared.update(values)
+
+    def share_link(self) -> str:
+        """The link to this view: its language and the values given to ``share``; before (or
+        without) any, the values the URL holds now (URL-bound widgets keep it current)."""
+        values = {k: v for k, v in self.shared.items() if k != _WARNED}
+        if not values:
+            values = {k: v for k, v in st.query_params.to_dict().items() if k != "lang"}
         base = (getattr(st.context, "url", None) or "").split("?")[0]
         query = {"lang": self.lang} | {k: _as_text(v) for k, v in values.items() if v is not None}
-        link = base + "?" + urlencode(query)
+        return base + "?" + urlencode(query)
+
+    def draw_share_link(self) -> None:
         with st.sidebar.expander(self.t("share.title"), icon=":material/share:"):
             st.caption(self.t("share.help"))
-            st.code(link, language=None, wrap_lines=True)
+            st.code(self.share_link(), language=None, wrap_lines=True)
+
+
+_WARNED = "\0warned"  # a key no widget has: the link values already named in a notice
 
 
 _ZW = "\u200b"  # zero-width space: breaks a Markdown construct without changing what is read
@@ -237,7 +274,7 @@ def _in_code_span(template: str, name: str) -> bool:
 
 
 def _safe_params(key: str, lang: str, params: dict[str, Any]) -> dict[str, Any]:
-    pair = TEXTS.get(key)
+    pair = table().get(key)
     template = (pair[1] if lang == "en" else pair[0]) if pair else ""
     safe = {}
     for name, value in params.items():
@@ -359,6 +396,26 @@ def lab_pages() -> list[tuple[str, str, str]]:
     """The pages present in this checkout, in course order: (path, title key, icon)."""
     root = Path(__file__).resolve().parent.parent
     return [entry for entry in PAGES if (root / entry[0]).exists()]
+
+
+def run(main: Callable[[Page], None], title_key: str, icon: str = ":material/functions:") -> None:
+    """Run one page: the frame around ``main(page)``, with the error boundary and the share link.
+
+    ``main`` may raise ``LabError`` (shown as the page's message) or simply return early; a
+    Streamlit stop or rerun (``st.stop()``, a widget changed) passes through untouched.
+    """
+    page = setup(title_key, icon)
+    try:
+        if os.environ.get(FAULT_ENV) in ("all", title_key):
+            raise RuntimeError(f"fault injected by {FAULT_ENV} for the error boundary's tests")
+        main(page)
+    except LabError as err:
+        page.error(err)
+    except Exception:
+        ref = secrets.token_hex(4)
+        log.exception("unexpected error on page %s, reference %s", title_key, ref)
+        st.error(page.t("frame.unexpected", ref=ref), icon=":material/error:")
+    page.draw_share_link()
 
 
 def setup(title_key: str, icon: str = ":material/functions:") -> Page:

@@ -1,6 +1,12 @@
-"""Shared Plotly styling: one look for every lab, larger in presentation mode."""
+"""One look for every lab's charts: the palette, the presentation sizes, Plotly's layout.
+
+Presentation mode (a projector) enlarges fonts, lines and markers; every figure builder takes its
+sizes from ``sizes(presentation)`` here, so the whole app grows by the same rule.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -15,6 +21,37 @@ COLORS = {
     "bad": "rgba(209, 73, 91, 0.15)",
 }
 WEBGL_FROM = 20_000  # grid points above which traces use WebGL
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Font sizes (px), line widths and marker sizes for one mode."""
+
+    font: int  # text, legends, hover labels, tick labels
+    small: int  # text inside cells of a drawn tensor
+    line: float  # data lines
+    thin: float  # outlines, error bars
+    marker: int
+    height: float  # factor on a figure's height
+
+
+_SIZES = {
+    False: Sizes(font=13, small=12, line=2.0, thin=1.0, marker=8, height=1.0),
+    True: Sizes(font=20, small=18, line=4.0, thin=2.0, marker=12, height=1.25),
+}
+
+
+def sizes(presentation: bool = False) -> Sizes:
+    """The sizes of the normal view, or of presentation mode."""
+    return _SIZES[bool(presentation)]
+
+
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(k: int) -> str:
+    """10**k written with a superscript exponent: ``10⁻¹⁸``; ``1`` for k = 0 and ``10`` for k = 1."""
+    return "1" if k == 0 else "10" if k == 1 else "10" + str(k).translate(_SUPERSCRIPTS)
 
 
 def scatter(n_source: int):
@@ -38,9 +75,17 @@ def compact(a: np.ndarray) -> np.ndarray:
     return a.astype(np.float32)
 
 
+def finite(a: np.ndarray) -> np.ndarray:
+    """``a`` for the browser (``compact``) with NaN where it is not finite: Plotly cannot draw
+    ±inf, and a NaN is drawn as a gap in the line."""
+    a = np.asarray(a, dtype=np.float64)
+    return compact(np.where(np.isfinite(a), a, np.nan))
+
+
 def style(fig: go.Figure, presentation: bool = False, height: int | None = None) -> go.Figure:
     """Apply the app's layout; presentation mode enlarges fonts and line widths for a projector."""
-    base = 20 if presentation else 13
+    size = sizes(presentation)
+    base = size.font
     fig.update_layout(
         template="plotly_white",
         font={"size": base},
@@ -54,9 +99,9 @@ def style(fig: go.Figure, presentation: bool = False, height: int | None = None)
     fig.for_each_xaxis(_decades)
     fig.for_each_yaxis(_decades)
     if height:
-        fig.update_layout(height=int(height * (1.25 if presentation else 1)))
+        fig.update_layout(height=int(height * size.height))
     if presentation:
-        fig.update_traces(selector={"mode": "lines"}, line_width=4)
+        fig.update_traces(selector={"mode": "lines"}, line_width=size.line)
         fig.update_annotations(font_size=base)
         fig.update_xaxes(title_font_size=base + 2, tickfont_size=base)
         fig.update_yaxes(title_font_size=base + 2, tickfont_size=base)

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.i18n import tr
-from core.stability import METHODS, AlongX, Comparison, LogSumExp, Region, exp_thresholds, why_params
+from core.stability.compute import METHODS, AlongX, Comparison, LogSumExp, Region, exp_thresholds, why_params
 
 COLORS = {"naive": "#d62728", "rewritten": "#e08a00", "stable": "#1f5fbf", "reference": "#222222"}
 NONFINITE_COLOR = "#111111"

@@ -1,6 +1,10 @@
-"""Messages of the expression parser (core.expression)."""
+"""Messages of the expression parser (core.expression.parser)."""
 
 TEXTS = {
+    "err.no_reference": (
+        "Não há referência numérica para a derivada exata desta expressão (falta uma regra para {detail}); tente outra forma equivalente.",
+        "There is no numeric reference for this expression's exact derivative (no rule for {detail}); try an equivalent form.",
+    ),
     "err.expr_type": ("A expressão deve ser um texto.", "The expression must be text."),
     "err.expr_empty": ("Digite uma expressão, por exemplo x**2*sin(x).", "Type an expression, for example x**2*sin(x)."),
     "err.expr_length": (
@@ -91,7 +95,7 @@ TEXTS = {
     ),
 }
 
-# Comments of the PyTorch code shown on the Derivatives page (core.derivatives.torch_code)
+# Comments of the PyTorch code shown on the Derivatives page (core.derivatives.code.torch_code)
 TEXTS.update(
     {
         "code.constant": ("uma constante: a derivada é 0", "a constant: its derivative is 0"),

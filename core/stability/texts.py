@@ -1,4 +1,4 @@
-"""Numerical stability lab strings (pages/5_stability.py, core.stability)."""
+"""Numerical stability lab strings (pages/5_stability.py, core.stability.compute)."""
 
 TEXTS = {
     "stab.intro": (

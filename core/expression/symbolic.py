@@ -22,7 +22,7 @@ import sympy as sp
 
 from core import governor
 from core.errors import LabError
-from core.expression import Expression, parse, tree_size
+from core.expression.parser import Expression, parse, tree_size
 from core.isolate import run_isolated
 
 SYMBOLIC_TIME_LIMIT_S = 6.0  # one request's symbolic work (part of the interaction's 10 s)

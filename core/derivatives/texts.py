@@ -1,4 +1,4 @@
-"""Derivatives page and core.derivatives strings."""
+"""Derivatives page and core.derivatives.compute strings."""
 
 TEXTS = {
     # errors
@@ -25,10 +25,6 @@ TEXTS = {
     "err.diff_too_complex": (
         "A derivada de ordem {order} desta expressão é grande demais para avaliar aqui; simplifique a expressão ou use uma ordem menor.",
         "The order-{order} derivative of this expression is too large to evaluate here; simplify the expression or use a lower order.",
-    ),
-    "err.diff_no_reference": (
-        "Não há referência numérica para a derivada exata desta expressão ({detail}); tente outra forma equivalente.",
-        "There is no numeric reference for this expression's exact derivative ({detail}); try an equivalent form.",
     ),
     "err.diff_step": (
         "O passo h deve ser um número positivo finito (recebido: {value}).",

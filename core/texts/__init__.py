@@ -1,1 +1,0 @@
-"""Per-lab translation tables, merged by core.i18n."""
