@@ -19,8 +19,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.derivatives.compute import differentiate  # noqa: E402
-from core.derivatives.figures import derivative_figure  # noqa: E402
+from core.derivatives import differentiate
+from core.derivatives.figures import derivative_figure
 
 TEXT = "x**2*sin(x)"
 
@@ -70,7 +70,9 @@ def main() -> int:
         ratio = statistics.median(core) / statistics.median(hand)
         fig = derivative_figure(differentiate(TEXT, points=points))
         spec = len(pio.to_json(fig, validate=False).encode())
-        print(f"{points:>9,} pts  by hand {spread(hand)}  core {spread(core)}  ratio {ratio:5.2f}  chart spec {spec / 1024:6.1f} KB")
+        print(
+            f"{points:>9,} pts  by hand {spread(hand)}  core {spread(core)}  ratio {ratio:5.2f}  chart spec {spec / 1024:6.1f} KB"
+        )
         ok &= spec <= 300 * 1024
         if points == 1_000_000:
             ok &= ratio <= 1.3

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, start_server  # noqa: E402
+from tools.server import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, start_server, stop_server  # noqa: E402
 
 # (page path, [(widget key, action, value)]): fill a text/number input, or click a button.
 TOUR: list[tuple[str, list[tuple[str, str, str]]]] = [
@@ -129,8 +129,7 @@ async def run(sessions: int, timeout_ms: int) -> tuple[Report, float, float, flo
             await browser.close()
         return report, peak_rss_mb(server.pid), rss_mb(server.pid), cpu_seconds(server.pid)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_server(server)
 
 
 def main() -> int:

@@ -114,8 +114,10 @@ def run(expressions: int, points: int, order: int, dtype: str = "float64") -> di
         problems = [e.value for e in at.exception] + [e.value for e in at.error]
         worst = max(worst, (peak - idle) / MB)
         failures += bool(problems)
-        print(f"  {text:28s} before {before / MB:6.0f}  peak {peak / MB:6.0f} (+{(peak - idle) / MB:4.0f} over idle)"
-              f"  after {after / MB:6.0f} MB  {elapsed:5.1f} s" + (f"  ! {problems[0][:60]}" if problems else ""))
+        print(
+            f"  {text:28s} before {before / MB:6.0f}  peak {peak / MB:6.0f} (+{(peak - idle) / MB:4.0f} over idle)"
+            f"  after {after / MB:6.0f} MB  {elapsed:5.1f} s" + (f"  ! {problems[0][:60]}" if problems else "")
+        )
     time.sleep(1.0)
     final = sampler.rss()
     from core.allocator import release_memory
@@ -124,7 +126,13 @@ def run(expressions: int, points: int, order: int, dtype: str = "float64") -> di
     trimmed = sampler.rss()
     print(f"after gc + malloc_trim: {trimmed / MB:.0f} MB ({(trimmed - final) / MB:+.0f} MB)")
     sampler.stop()
-    return {"failures": failures, "idle": idle / MB, "worst_peak_over_idle": worst, "final": final / MB, "final_over_idle": (final - idle) / MB}
+    return {
+        "failures": failures,
+        "idle": idle / MB,
+        "worst_peak_over_idle": worst,
+        "final": final / MB,
+        "final_over_idle": (final - idle) / MB,
+    }
 
 
 def main() -> None:

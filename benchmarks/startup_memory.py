@@ -11,19 +11,16 @@ memory is read. Targets: app/baseline cold start <= 1.5; server RSS after all la
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port  # noqa: E402
+from tools.server import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port, launch, wait_healthy  # noqa: E402
 
 BASELINE = """
 import plotly.graph_objects as go
@@ -36,33 +33,13 @@ st.plotly_chart(go.Figure(go.Scatter(x=x.numpy(), y=torch.sin(x).numpy())))
 LABS = ["", "tensors", "performance", "derivatives", "chain_rule", "stability"]
 
 
-def launch(script: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=script.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def wait_healthy(port: int, timeout: float = 90) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("server did not start")
-
-
 def cold_start(browser, script: Path, path: str) -> float:
     """Seconds from launching the server to a chart drawn on ``path``."""
     port = free_port()
     t0 = time.perf_counter()
-    proc = launch(script, port)
+    proc = launch(port, script)
     try:
-        wait_healthy(port)
+        wait_healthy(port, 90, proc)
         context = browser.new_context()
         tab = context.new_page()
         tab.goto(f"http://127.0.0.1:{port}/{path}", timeout=120_000)
@@ -78,9 +55,9 @@ def cold_start(browser, script: Path, path: str) -> float:
 def rss_after_tour(browser) -> tuple[float, float]:
     """(RSS, peak RSS) in MB of one server after every lab was visited."""
     port = free_port()
-    proc = launch(ROOT / "app.py", port)
+    proc = launch(port)
     try:
-        wait_healthy(port)
+        wait_healthy(port, 90, proc)
         tab = browser.new_context().new_page()
         for path in LABS:
             tab.goto(f"http://127.0.0.1:{port}/{path}", timeout=120_000)
@@ -119,8 +96,12 @@ def main() -> int:
         rss, peak = rss_after_tour(browser)
         browser.close()
     ratio = statistics.median(app_t) / statistics.median(base_t)
-    print(f"cold start, baseline (torch + one Plotly chart): median {statistics.median(base_t):.2f} s  runs {[round(t, 2) for t in base_t]}")
-    print(f"cold start, Autograd Lab /derivatives:          median {statistics.median(app_t):.2f} s  runs {[round(t, 2) for t in app_t]}")
+    print(
+        f"cold start, baseline (torch + one Plotly chart): median {statistics.median(base_t):.2f} s  runs {[round(t, 2) for t in base_t]}"
+    )
+    print(
+        f"cold start, Autograd Lab /derivatives:          median {statistics.median(app_t):.2f} s  runs {[round(t, 2) for t in app_t]}"
+    )
     print(f"ratio app/baseline: {ratio:.2f} (target <= 1.5)")
     print(f"server RSS after visiting every lab and one performance run: {rss:.0f} MB (peak {peak:.0f} MB; target <= 600 MB)")
     ok = ratio <= 1.5 and rss <= 600

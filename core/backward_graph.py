@@ -105,7 +105,9 @@ class Dot:
             src = seen[fn]
             if type(fn).__name__ == "AccumulateGrad":
                 name = names.get(id(fn.variable), t("chain.graph_unnamed_leaf"))
-                self.edge(src, self.leaf(fn.variable, names, indent), t("chain.graph_adds_into", name=name), 'color="#2e7d32"', indent)
+                self.edge(
+                    src, self.leaf(fn.variable, names, indent), t("chain.graph_adds_into", name=name), 'color="#2e7d32"', indent
+                )
                 continue
             for nxt, _ in fn.next_functions:
                 if nxt is None:  # an input that needs no gradient (a constant)

@@ -19,7 +19,7 @@ MAX_NUMBERS_TEXT = 400  # characters of a typed list of numbers
 MAX_TOKEN_DIGITS = 24  # characters of one number token: far beyond any bound a lab allows
 
 _SEPARATORS = re.compile(r"[,;\s]+")
-_INTEGER = re.compile(r"[+-]?\d+")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 _BRACKETS = {"[": "]", "(": ")"}
 
 
@@ -86,6 +86,8 @@ def parse_numbers(
 
 def _number(token: str, max_abs: float, integer: bool) -> float | int:
     shown = token[:20]
+    if not token.isascii():  # float() reads other scripts' digits and spaces; the app shows ASCII only
+        raise LabError("err.numbers_whole" if integer else "err.numbers_item", item=shown)
     if len(token) > MAX_TOKEN_DIGITS:  # no need to build a huge int or to scan a long float
         raise LabError("err.numbers_range", item=shown + "…", limit=f"{max_abs:g}")
     if integer:

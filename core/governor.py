@@ -45,7 +45,7 @@ POLL_S = 0.25  # how often a waiting request looks again (and reports its place)
 Checkpoint = Callable[[], None]
 
 
-class Cancelled(BaseException):  # noqa: N818 - a signal, like KeyboardInterrupt, not an error
+class Cancelled(BaseException):
     """Raised by a page's checkpoint when the student reran the page or left it: the work in
     progress is abandoned. A BaseException, so that no ``except Exception`` swallows it."""
 

@@ -58,13 +58,13 @@ def _child(send, fn: Callable[..., Any], args: tuple, memory_mb: int) -> None:
         outcome = ("memory", None)
     except RecursionError:
         outcome = ("recursion", None)
-    except Exception as exc:  # noqa: BLE001 - any other failure is reported, never raised in the server
+    except Exception as exc:
         outcome = ("error", f"{type(exc).__name__}: {exc}"[:200])
     try:
         send.send(outcome)
     except MemoryError:
         send.send(("memory", None))
-    except Exception as exc:  # noqa: BLE001 - e.g. a result that does not pickle
+    except Exception as exc:
         send.send(("error", f"{type(exc).__name__}: {exc}"[:200]))
     send.close()
 

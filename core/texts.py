@@ -14,17 +14,14 @@ TEXTS = {
     "nav.derivatives": ("Derivadas", "Derivatives"),
     "nav.chain_rule": ("Regra da cadeia", "Chain rule"),
     "nav.stability": ("Estabilidade numérica", "Numerical stability"),
-    "sidebar.language": ("Idioma", "Language"),
     "sidebar.labs": ("Laboratórios", "Labs"),
     "sidebar.presentation": ("Modo apresentação", "Presentation mode"),
     "sidebar.presentation_help": (
         "Letras, gráficos e linhas maiores para projetor.",
         "Larger text, charts and lines for a projector.",
     ),
-    "sidebar.environment": ("Ambiente", "Environment"),
     "common.device": ("Dispositivo", "Device"),
     "common.dtype": ("Tipo (dtype)", "Dtype"),
-    "common.run": ("Executar", "Run"),
     "common.code": ("Código PyTorch equivalente", "Equivalent PyTorch code"),
     "common.download_csv": ("Baixar CSV", "Download CSV"),
     "common.out_of_range": (
@@ -118,7 +115,6 @@ TEXTS = {
         "Servidor ocupado: você é o {place}º da fila (esperando há {waited} s).",
         "Server busy: you are number {place} in the queue (waiting for {waited} s).",
     ),
-    "common.working": ("Calculando… ({seconds} s)", "Computing… ({seconds} s)"),
     # input checks shared by every lab (core/checks.py)
     "err.int_range": (
         "{name} deve ser um inteiro de {low} a {high} (recebido: {value}).",

@@ -317,6 +317,9 @@ def _same(raw: str, value: Any) -> bool:
     return raw == str(value)
 
 
+_STORES: dict[tuple[str, str], tuple[OrderedDict[tuple, bytes], threading.Lock]] = {}
+
+
 def heavy_cache(max_entries: int = 8) -> Callable:
     """Like ``st.cache_data`` (copies out, bounded), for heavy work under the governor.
 
@@ -328,8 +331,9 @@ def heavy_cache(max_entries: int = 8) -> Callable:
     """
 
     def decorate(fn: Callable) -> Callable:
-        store: OrderedDict[tuple, bytes] = OrderedDict()
-        lock = threading.Lock()
+        # A page's script runs again on every rerun, and so does this decorator: the store is kept
+        # in the module, per function (file and name), or every rerun would start with an empty one.
+        store, lock = _STORES.setdefault((fn.__code__.co_filename, fn.__qualname__), (OrderedDict(), threading.Lock()))
 
         @functools.wraps(fn)
         def wrapper(*args: Any) -> Any:
@@ -429,14 +433,17 @@ def setup(title_key: str, icon: str = ":material/functions:") -> Page:
     tab_lang = st.session_state.get("lang") or "pt"
     st.set_page_config(page_title=f"{tr(title_key, tab_lang)} · Autograd Lab", page_icon=icon, layout="wide")
     with st.sidebar:
-        lang = st.segmented_control(
-            "Idioma / Language",
-            options=list(LANGUAGES),
-            format_func={"pt": "Português", "en": "English"}.get,
-            default="pt",
-            key="lang",
-            persist_state="session",
-        ) or "pt"
+        lang = (
+            st.segmented_control(
+                "Idioma / Language",
+                options=list(LANGUAGES),
+                format_func={"pt": "Português", "en": "English"}.get,
+                default="pt",
+                key="lang",
+                persist_state="session",
+            )
+            or "pt"
+        )
         presentation = st.toggle(
             tr("sidebar.presentation", lang),
             key="presentation",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.backward_graph import Dot, label_points, quote, small_x
-from core.chain.compute import parse_inner, parse_outer
+from core.chain.inputs import parse_inner, parse_outer
 from core.expression.parser import Expression
 from core.i18n import tr
 
@@ -48,6 +48,10 @@ def chain_graph_dot(
     u_node = dot.walk(u, "u", names, indent="    ")
     dot.leaf(x, names, indent="    ")
     dot.lines.append("  }")
-    dot.edge(v_node, u_node, tr("chain.graph_cut", lang),
-             'style=dashed, color="#d1495b", fontcolor="#d1495b", penwidth=2, arrowhead=tee')
+    dot.edge(
+        v_node,
+        u_node,
+        tr("chain.graph_cut", lang),
+        'style=dashed, color="#d1495b", fontcolor="#d1495b", penwidth=2, arrowhead=tee',
+    )
     return dot.text(tr("chain.graph_title_chain", lang, f=f.text, g=g.text))

@@ -1,4 +1,4 @@
-"""Chain-rule page, core.chain.compute and core.backward_graph strings."""
+"""The Chain rule lab's strings (its page and modules), and those of the backward graphs (core.backward_graph)."""
 
 TEXTS = {
     # errors
@@ -34,26 +34,6 @@ TEXTS = {
         "Os pontos devem estar entre -{limit} e {limit}.",
         "The points must lie between -{limit} and {limit}.",
     ),
-    "err.chain_points_length": (
-        "Lista de pontos longa demais: {length} caracteres (máximo {limit}).",
-        "List of points too long: {length} characters (at most {limit}).",
-    ),
-    "err.chain_points_empty": (
-        "Digite ao menos um ponto, por exemplo 0, 1, 2, 3.",
-        "Type at least one point, for example 0, 1, 2, 3.",
-    ),
-    "err.chain_points_number": (
-        "`{item}` não é um número. Separe os pontos por vírgulas e use ponto decimal: 0.5, 1, 2.",
-        "`{item}` is not a number. Separate the points with commas and use a decimal point: 0.5, 1, 2.",
-    ),
-    "err.chain_too_complex": (
-        "A composição g(f(x)) ou a sua derivada exata é grande demais para avaliar aqui; use funções mais simples.",
-        "The composition g(f(x)) or its exact derivative is too large to evaluate here; use simpler functions.",
-    ),
-    "err.chain_calls": (
-        "O número de chamadas de backward deve ser um inteiro de 1 a {limit} (recebido: {value}).",
-        "The number of backward calls must be an integer from 1 to {limit} (got: {value}).",
-    ),
     "err.chain_trap_points": (
         "As armadilhas precisam de 2 a {limit} pontos: com um só ponto u tem um elemento e tudo parece funcionar.",
         "The traps need 2 to {limit} points: with a single point u has one element and everything seems to work.",
@@ -67,7 +47,10 @@ TEXTS = {
         "The vector w has {count} values but u has {n}: they must have the same size.",
     ),
     # page
-    "chain.title": ("Regra da cadeia: detach(), gradientes intermediários e o grafo", "Chain rule: detach(), intermediate gradients and the graph"),
+    "chain.title": (
+        "Regra da cadeia: detach(), gradientes intermediários e o grafo",
+        "Chain rule: detach(), intermediate gradients and the graph",
+    ),
     "chain.intro": (
         "Com u = f(x) e z = g(u), a regra da cadeia diz que dz/dx = dz/du · du/dx. Aqui o PyTorch calcula cada fator num "
         "backward separado: `u.backward` guarda du/dx em **x.grad**; depois `v = u.detach().requires_grad_()` corta o grafo, "
@@ -131,10 +114,6 @@ TEXTS = {
         "√u at u = 0 has an infinite derivative, and inf · 0 makes the product NaN). The full backward can give a "
         "number where the product is NaN: relu's backward does not multiply, it zeroes the gradient where u ≤ 0.",
     ),
-    "chain.no_exact": (
-        "O SymPy escreveu a derivada exata com uma função que o avaliador NumPy não conhece; a coluna exata fica vazia.",
-        "SymPy wrote the exact derivative with a function the NumPy evaluator does not know; the exact column is left empty.",
-    ),
     "chain.chart": ("Num intervalo", "Over a range"),
     "chain.fig_factors": ("os fatores: du/dx e dz/du (avaliada em u(x))", "the factors: du/dx and dz/du (evaluated at u(x))"),
     "chain.fig_product": ("o produto e o backward completo coincidem", "the product and the full backward coincide"),
@@ -160,8 +139,14 @@ TEXTS = {
     # code comments
     "chain.code_step1": ("parte interna: u = f(x)", "inner part: u = f(x)"),
     "chain.code_fills_x": ("preenche x.grad com du/dx", "fills x.grad with du/dx"),
-    "chain.code_const_inner": ("u não depende de x: não há grafo, e du/dx = 0", "u does not depend on x: no graph, and du/dx = 0"),
-    "chain.code_step2": ("corta o grafo: v é uma folha nova com os valores de u", "cut the graph: v is a new leaf with u's values"),
+    "chain.code_const_inner": (
+        "u não depende de x: não há grafo, e du/dx = 0",
+        "u does not depend on x: no graph, and du/dx = 0",
+    ),
+    "chain.code_step2": (
+        "corta o grafo: v é uma folha nova com os valores de u",
+        "cut the graph: v is a new leaf with u's values",
+    ),
     "chain.code_detach": ("o caminho de volta até x acaba aqui", "the path back to x ends here"),
     "chain.code_fills_v": ("preenche v.grad com dz/du; x.grad não muda", "fills v.grad with dz/du; x.grad does not change"),
     "chain.code_const_outer": ("z não depende de u: dz/du = 0", "z does not depend on u: dz/du = 0"),
@@ -218,7 +203,10 @@ TEXTS = {
     "chain.col_sum": ("u.sum().backward()", "u.sum().backward()"),
     "chain.col_w": ("w", "w"),
     "chain.col_weighted": ("u.backward(w)", "u.backward(w)"),
-    "chain.trap_sum": ("3. Somar e derivar só dá a derivada ponto a ponto se a função for elementwise", "3. Sum-then-differentiate gives the pointwise derivative only for elementwise functions"),
+    "chain.trap_sum": (
+        "3. Somar e derivar só dá a derivada ponto a ponto se a função for elementwise",
+        "3. Sum-then-differentiate gives the pointwise derivative only for elementwise functions",
+    ),
     "chain.trap_sum_text": (
         "`y.sum().backward()` dá, em cada xⱼ, a soma da coluna j da Jacobiana: Σᵢ ∂yᵢ/∂xⱼ. Só quando cada yᵢ depende "
         "apenas de xᵢ (J diagonal) isso é a derivada ponto a ponto ∂yⱼ/∂xⱼ. Em x − mean(x) cada saída depende de todos "
@@ -243,8 +231,14 @@ TEXTS = {
     "chain.graph_constant": ("constante: sem grad_fn, não há backward", "constant: no grad_fn, no backward"),
     "chain.graph_truncated": ("grafo cortado em {limit} nós", "graph cut at {limit} nodes"),
     "chain.graph_title_expr": ("Grafo do backward de y = {f}, somado", "Backward graph of y = {f}, summed"),
-    "chain.graph_title_full": ("Sem detach: z = g(f(x)) com f = {f} e g = {g}", "Without detach: z = g(f(x)) with f = {f} and g = {g}"),
-    "chain.graph_title_chain": ("Com detach: u = {f}, v = u.detach(), z = g(v) com g = {g}", "With detach: u = {f}, v = u.detach(), z = g(v) with g = {g}"),
+    "chain.graph_title_full": (
+        "Sem detach: z = g(f(x)) com f = {f} e g = {g}",
+        "Without detach: z = g(f(x)) with f = {f} and g = {g}",
+    ),
+    "chain.graph_title_chain": (
+        "Com detach: u = {f}, v = u.detach(), z = g(v) com g = {g}",
+        "With detach: u = {f}, v = u.detach(), z = g(v) with g = {g}",
+    ),
     "chain.graph_cluster_outer": ("z.backward() preenche v.grad = dz/du", "z.backward() fills v.grad = dz/du"),
     "chain.graph_cluster_inner": ("u.backward() preenche x.grad = du/dx", "u.backward() fills x.grad = du/dx"),
     "chain.graph_cut": ("detach() corta aqui:\no gradiente não passa", "detach() cuts here:\nno gradient flows"),

@@ -46,7 +46,7 @@ class _Named(sp.Function):
         return r"%s\left(%s\right)" % (name, printer._print(self.args[0]))
 
 
-class relu(_Named):  # noqa: N801 - SymPy prints the class name
+class relu(_Named):
     """max(x, 0) with torch's convention relu'(0) = 0."""
 
     latex_name = r"\operatorname{ReLU}"
@@ -58,7 +58,7 @@ class relu(_Named):  # noqa: N801 - SymPy prints the class name
         return sp.Heaviside(self.args[0], 0)
 
 
-class sigmoid(_Named):  # noqa: N801
+class sigmoid(_Named):
     """The logistic 1 / (1 + e^-x); its derivative is s (1 - s)."""
 
     latex_name = r"\sigma"
@@ -74,7 +74,7 @@ class sigmoid(_Named):  # noqa: N801
         return s * (1 - s)
 
 
-class softplus(_Named):  # noqa: N801
+class softplus(_Named):
     """log(1 + e^x); its derivative is the logistic."""
 
     latex_name = r"\operatorname{softplus}"
@@ -134,11 +134,7 @@ CATALOGUE: dict[str, CatalogueFunction] = {
         CatalogueFunction("sigmoid", torch.sigmoid, sigmoid, _sigmoid_float, "torch.sigmoid"),
         CatalogueFunction("relu", torch.relu, relu, lambda v: max(v, 0.0), "torch.relu"),
         CatalogueFunction("softplus", F.softplus, softplus, _softplus_float, "F.softplus"),
-        CatalogueFunction(
-            "gelu", F.gelu, lambda a: a * (1 + sp.erf(a / _SQRT2)) / 2, _gelu_float, "F.gelu"
-        ),
-        CatalogueFunction(
-            "silu", F.silu, lambda a: a * sigmoid(a), lambda v: v * _sigmoid_float(v), "F.silu"
-        ),
+        CatalogueFunction("gelu", F.gelu, lambda a: a * (1 + sp.erf(a / _SQRT2)) / 2, _gelu_float, "F.gelu"),
+        CatalogueFunction("silu", F.silu, lambda a: a * sigmoid(a), lambda v: v * _sigmoid_float(v), "F.silu"),
     )
 }

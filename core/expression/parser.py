@@ -252,8 +252,9 @@ class _Builder:
             isinstance(func, ast.Name) and (func.id == self.variable or func.id in CONSTANTS)
         ):
             # 2(x+1), (x+1)(x-1), x(x+1): a product written without its *
-            raise ExpressionError("err.expr_implicit_mul", col=self.columns.of_call_paren(node),
-                                  suggestion=self.columns.product(node))
+            raise ExpressionError(
+                "err.expr_implicit_mul", col=self.columns.of_call_paren(node), suggestion=self.columns.product(node)
+            )
         if not isinstance(func, ast.Name):
             raise ExpressionError("err.expr_node", col=col, what=describe(func))
         name = func.id
@@ -454,30 +455,60 @@ def _syntax_error(text: str, stripped: str, exc: SyntaxError, columns: _Columns)
         power = "".join(_SUPERSCRIPTS[c] for c in m.group())
         power = f"({power})" if power.startswith("-") else power
         base = _operand_before(text, m.start())
-        found.append((m.start() + 1, 0, ExpressionError(
-            "err.expr_superscript", col=m.start() + 1, char=m.group(), suggestion=f"{_short(base)}**{power}")))
+        found.append(
+            (
+                m.start() + 1,
+                0,
+                ExpressionError("err.expr_superscript", col=m.start() + 1, char=m.group(), suggestion=f"{_short(base)}**{power}"),
+            )
+        )
     m = _IMPLICIT.search(text)
     if m:  # Python blames the number ("invalid decimal literal"); the * is missing before the name
-        found.append((m.start(1) + 1, 0, ExpressionError(
-            "err.expr_implicit_mul", col=m.start(2) + 1,
-            suggestion=f"{m.group(1)}*{_short(_operand_after(text, m.start(2)))}")))
+        found.append(
+            (
+                m.start(1) + 1,
+                0,
+                ExpressionError(
+                    "err.expr_implicit_mul",
+                    col=m.start(2) + 1,
+                    suggestion=f"{m.group(1)}*{_short(_operand_after(text, m.start(2)))}",
+                ),
+            )
+        )
     offset = exc.offset or 0
     msg = exc.msg or ""
     if "was never closed" in msg and 1 <= offset <= len(stripped):
         col = len(text.rstrip()) + 1  # where the missing ")" goes
-        found.append((columns.original(offset - 1), 1, ExpressionError(
-            "err.expr_unclosed", col=col, bracket=stripped[offset - 1], opened=columns.original(offset - 1))))
+        found.append(
+            (
+                columns.original(offset - 1),
+                1,
+                ExpressionError("err.expr_unclosed", col=col, bracket=stripped[offset - 1], opened=columns.original(offset - 1)),
+            )
+        )
     elif msg.startswith("unmatched") and 1 <= offset <= len(stripped):
-        found.append((columns.original(offset - 1), 1, ExpressionError(
-            "err.expr_unmatched", col=columns.original(offset - 1), bracket=stripped[offset - 1])))
+        found.append(
+            (
+                columns.original(offset - 1),
+                1,
+                ExpressionError("err.expr_unmatched", col=columns.original(offset - 1), bracket=stripped[offset - 1]),
+            )
+        )
     elif 1 <= offset <= len(stripped):
         i = offset - 1
         before = stripped[:i].rstrip()
         if _OPERAND_START.match(stripped[i]) and _OPERAND_END.search(before):
             # two operands side by side: x y, 2 x, sin(x) cos(x)
             left, right = _operand_before(before, len(before)), _operand_after(stripped, i)
-            found.append((columns.original(i), 1, ExpressionError(
-                "err.expr_implicit_mul", col=columns.original(i), suggestion=f"{_short(left)}*{_short(right)}")))
+            found.append(
+                (
+                    columns.original(i),
+                    1,
+                    ExpressionError(
+                        "err.expr_implicit_mul", col=columns.original(i), suggestion=f"{_short(left)}*{_short(right)}"
+                    ),
+                )
+            )
         else:
             found.append((columns.original(i), 2, ExpressionError("err.expr_syntax", col=columns.original(i))))
     m = _TRAILING_OPERATOR.search(stripped)

@@ -98,9 +98,7 @@ def exact_derivatives(expr: Expression, order: int) -> Exact:
             hit = _CACHE.get(("diff", expr.text, expr.variable, k))
         if isinstance(hit, Exact):
             return Exact(hit.derivatives[:order], hit.latex[:order])
-    exact = _remembered(
-        ("diff", expr.text, expr.variable, order), lambda: _isolated(_derive, expr.text, expr.variable, order)
-    )
+    exact = _remembered(("diff", expr.text, expr.variable, order), lambda: _isolated(_derive, expr.text, expr.variable, order))
     if len(exact.derivatives) > order:  # the child went on to higher orders: remember them too
         with _LOCK:
             _CACHE[("diff", expr.text, expr.variable, len(exact.derivatives))] = exact

@@ -1,6 +1,11 @@
 """Messages of the expression parser (core.expression.parser)."""
 
 TEXTS = {
+    # exact derivatives (core/expression/symbolic.py)
+    "err.chain_too_complex": (
+        "A composição g(f(x)) ou a sua derivada exata é grande demais para avaliar aqui; use funções mais simples.",
+        "The composition g(f(x)) or its exact derivative is too large to evaluate here; use simpler functions.",
+    ),
     "err.no_reference": (
         "Não há referência numérica para a derivada exata desta expressão (falta uma regra para {detail}); tente outra forma equivalente.",
         "There is no numeric reference for this expression's exact derivative (no rule for {detail}); try an equivalent form.",
@@ -94,16 +99,3 @@ TEXTS = {
         "Column {col}: this constant part is not a finite real number up to {limit} (e.g. 1/0, exp(1000), log(-1)).",
     ),
 }
-
-# Comments of the PyTorch code shown on the Derivatives page (core.derivatives.code.torch_code)
-TEXTS.update(
-    {
-        "code.constant": ("uma constante: a derivada é 0", "a constant: its derivative is 0"),
-        "code.elementwise": ("f age elemento a elemento: d(soma y)/dx_i = f'(x_i)", "f is elementwise: d(sum y)/dx_i = f'(x_i)"),
-        "code.create_graph": ("create_graph guarda o grafo de cada derivada", "create_graph keeps the graph of each derivative"),
-        "code.rest_zero": (
-            "o que sobrou não depende mais de x: o resto é 0",
-            "what is left no longer depends on x: the rest is 0",
-        ),
-    }
-)

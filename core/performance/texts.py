@@ -72,8 +72,7 @@ TEXTS = {
     "perf.stale": (
         "Os controles mudaram desde a última medição; os resultados abaixo são da medição anterior. "
         "Clique em **Medir** para atualizar.",
-        "The controls changed since the last run; the results below are from that run. "
-        "Click **Measure** to update them.",
+        "The controls changed since the last run; the results below are from that run. Click **Measure** to update them.",
     ),
     "perf.conditions": (
         "Medido em {device}, {dtype}, k = {k}, {threads} thread(s) no PyTorch, {repeats} blocos por "
@@ -129,7 +128,10 @@ TEXTS = {
         "order. The error/tolerance ratio column passes when it is ≤ 1.",
     ),
     "perf.all_correct": ("Todos os resultados dentro da tolerância.", "All results within the tolerance."),
-    "perf.some_wrong": ("Há resultados fora da tolerância: veja a tabela.", "Some results are outside the tolerance: see the table."),
+    "perf.some_wrong": (
+        "Há resultados fora da tolerância: veja a tabela.",
+        "Some results are outside the tolerance: see the table.",
+    ),
     "perf.shot_title": ("Uma medida só contra a medida robusta", "A single measurement against the robust one"),
     "perf.shot_caption": (
         "Em n = {n}: a primeira chamada de cada método nesta execução, medida como no notebook (um "
@@ -194,8 +196,7 @@ TEXTS = {
     "perf.mem_method.torch.autograd.profiler_legacy": (
         "os registros de alocação do profiler legado do PyTorch (`torch.autograd.profiler_legacy`, sem o "
         "Kineto: leve em memória)",
-        "the allocation records of PyTorch's legacy profiler (`torch.autograd.profiler_legacy`, without "
-        "Kineto: light on memory)",
+        "the allocation records of PyTorch's legacy profiler (`torch.autograd.profiler_legacy`, without Kineto: light on memory)",
     ),
     "perf.mem_method.torch.profiler": (
         "os eventos de alocação do `torch.profiler` (o legado não está disponível nesta instalação)",
@@ -231,7 +232,10 @@ TEXTS = {
         "The fix: do not modify the saved tensor. Use the out-of-place form (or `clone()` before "
         "modifying). The gradient matches 2 s (1 − s):",
     ),
-    "perf.version_no_error": ("(nenhum erro: inesperado nesta versão do PyTorch)", "(no error: unexpected in this PyTorch version)"),
+    "perf.version_no_error": (
+        "(nenhum erro: inesperado nesta versão do PyTorch)",
+        "(no error: unexpected in this PyTorch version)",
+    ),
     "perf.col.n": ("n", "n"),
     "perf.col.method": ("Método", "Method"),
     "perf.col.max_error": ("máx |C − R|", "max |C − R|"),
@@ -283,15 +287,8 @@ TEXTS = {
         "The benchmark queue is full ({high} waiting). Try again in a minute.",
     ),
     "err.perf_queue_timeout": (
-        "Você esperou {seconds} s na fila e a vez não chegou: o servidor está muito ocupado. Tente de novo "
-        "daqui a pouco.",
-        "You waited {seconds} s in the queue and your turn did not come: the server is very busy. Try "
-        "again in a little while.",
-    ),
-    "err.perf_sizes_empty": ("Informe pelo menos um tamanho, por exemplo 64, 128.", "Give at least one size, for example 64, 128."),
-    "err.perf_size_token": (
-        "'{token}' não é um inteiro positivo. Use inteiros separados por vírgula, por exemplo 64, 128.",
-        "'{token}' is not a positive integer. Use integers separated by commas, for example 64, 128.",
+        "Você esperou {seconds} s na fila e a vez não chegou: o servidor está muito ocupado. Tente de novo daqui a pouco.",
+        "You waited {seconds} s in the queue and your turn did not come: the server is very busy. Try again in a little while.",
     ),
     "err.perf_size_range": (
         "Tamanho {size} fora do permitido em {device}: de 1 a {high}.",
@@ -301,14 +298,10 @@ TEXTS = {
         "{count} tamanhos é demais: no máximo {high} por medição.",
         "{count} sizes is too many: at most {high} per run.",
     ),
-    "err.perf_inner": ("Dimensão interna k = {value} fora do permitido: de {low} a {high}.", "Inner dimension k = {value} is out of range: from {low} to {high}."),
-    "err.perf_repeats": ("Repetições = {value} fora do permitido: de {low} a {high}.", "Repetitions = {value} is out of range: from {low} to {high}."),
     "err.perf_budget": (
-        "Orçamento de tempo {value} s fora do permitido: de {low:g} a {high:g} s.",
-        "Time budget {value} s is out of range: from {low:g} to {high:g} s.",
+        "Orçamento de tempo {value} s fora do permitido: de {low} a {high} s.",
+        "Time budget {value} s is out of range: from {low} to {high} s.",
     ),
-    "err.perf_threads": ("Threads = {value} fora do permitido: de {low} a {high}.", "Threads = {value} is out of range: from {low} to {high}."),
-    "err.perf_inplace_size": ("Tamanho de C = {value} fora do permitido: de {low} a {high}.", "Size of C = {value} is out of range: from {low} to {high}."),
     "err.perf_methods": ("Métodos desconhecidos. Permitidos: {allowed}.", "Unknown methods. Allowed: {allowed}."),
     "err.perf_variants": ("Variantes desconhecidas. Permitidas: {allowed}.", "Unknown variants. Allowed: {allowed}."),
 }

@@ -1,4 +1,4 @@
-"""Figures and tables of the numerical stability lab (pure builders: data in, figure or rows out).
+"""Figures of the numerical stability lab (pure builders: data in, figure out).
 
 Arrays go out as float32 with NaN for every non-finite point (a gap in a line), which
 keeps the chart spec small: about 170 KB for the chart along x at 1001 points and
@@ -12,12 +12,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from core.i18n import tr
-from core.stability.compute import METHODS, AlongX, Comparison, LogSumExp, Region, exp_thresholds, why_params
+from core.stability.evaluation import Comparison
+from core.stability.forms import METHODS
+from core.stability.grids import AlongX
+from core.stability.softmax import LogSumExp
+from core.stability.thresholds import exp_thresholds
+from core.style import finite, power_text, sizes
 
 COLORS = {"naive": "#d62728", "rewritten": "#e08a00", "stable": "#1f5fbf", "reference": "#222222"}
 NONFINITE_COLOR = "#111111"
@@ -26,24 +30,6 @@ MAP_HEIGHT = {False: 400, True: 480}
 MAP_MARGIN = {"l": 60, "r": 20, "t": 40, "b": 50}
 COLORBAR_YPAD = 10  # plotly's default padding at each end of a colour bar, in px
 TICK_GAP = 2.0  # colour-bar labels at least this many font sizes apart
-_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def _sizes(presentation: bool) -> dict[str, float]:
-    return {"font": 20 if presentation else 13, "line": 3.5 if presentation else 2.0}
-
-
-def _f32(values: np.ndarray) -> np.ndarray:
-    """float32 copy with NaN where the value is not finite (plotted as a gap)."""
-    out = np.asarray(values, dtype=np.float64).copy()
-    out[~np.isfinite(out)] = np.nan
-    with np.errstate(over="ignore"):
-        return out.astype(np.float32)
-
-
-def power_text(k: int) -> str:
-    """10**k written with a superscript exponent: ``10⁻¹⁸``; ``1`` for k = 0 and ``10`` for k = 1."""
-    return "1" if k == 0 else "10" if k == 1 else "10" + str(k).translate(_SUPERSCRIPTS)
 
 
 def error_floor_exponent(dtype: str) -> int:
@@ -90,9 +76,9 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     x = y - T (e^(y - x) overflows) and x = y - ln(eps/2) (1 + e^(y - x) rounds to 1).
     """
     comp, th = data.comparison, exp_thresholds(data.comparison.dtype)
-    size = _sizes(presentation)
+    size = sizes(presentation)
     x = comp.x.ravel()
-    xs = _f32(x)
+    xs = finite(x)
     floor = error_floor(comp.dtype)
     floored = False
     fig = make_subplots(
@@ -106,42 +92,48 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     ref = comp.reference
     fig.add_trace(
         go.Scatter(
-            x=xs, y=_f32(ref.value_hi.ravel()), name=_label("reference", lang), mode="lines",
-            line={"color": COLORS["reference"], "width": size["line"] * 0.6, "dash": "dot"},
+            x=xs,
+            y=finite(ref.value_hi.ravel()),
+            name=_label("reference", lang),
+            mode="lines",
+            line={"color": COLORS["reference"], "width": size.line * 0.6, "dash": "dot"},
         ),
-        row=1, col=1,
+        row=1,
+        col=1,
     )
     for method in METHODS:
-        ev, err = comp.results[method], comp.errors[method]
-        color = COLORS[method]
-        common = {"mode": "lines", "legendgroup": method}
-        fig.add_trace(
-            go.Scatter(x=xs, y=_f32(ev.value.ravel()), name=_label(method, lang),
-                       line={"color": color, "width": size["line"]}, **common),
-            row=1, col=1,
-        )
-        fig.add_trace(
-            go.Scatter(x=xs, y=_f32(ev.grad_y.ravel()), name=f"{_label(method, lang)}: ∂f/∂y", showlegend=False,
-                       line={"color": color, "width": size["line"]}, **common),
-            row=2, col=1,
-        )
-        fig.add_trace(
-            go.Scatter(x=xs, y=_f32(ev.grad_x.ravel()), name=f"{_label(method, lang)}: ∂f/∂x", showlegend=False,
-                       line={"color": color, "width": size["line"], "dash": "dash"}, **common),
-            row=2, col=1,
-        )
-        fig.add_trace(
-            go.Scatter(x=xs, y=_f32(np.maximum(err["value"].ravel(), floor)), name=f"{_label(method, lang)}: {tr('stab.chart.error', lang)}",
-                       showlegend=False, line={"color": color, "width": size["line"]}, **common),
-            row=3, col=1,
-        )
+        ev, err, label = comp.results[method], comp.errors[method], _label(method, lang)
+        panels = [  # (row, values, name, dash)
+            (1, ev.value, label, None),
+            (2, ev.grad_y, f"{label}: ∂f/∂y", None),
+            (2, ev.grad_x, f"{label}: ∂f/∂x", "dash"),
+            (3, np.maximum(err["value"], floor), f"{label}: {tr('stab.chart.error', lang)}", None),
+        ]
+        for row, values, name, dash in panels:
+            line = {"color": COLORS[method], "width": size.line} | ({"dash": dash} if dash else {})
+            trace = go.Scatter(
+                x=xs,
+                y=finite(values.ravel()),
+                name=name,
+                mode="lines",
+                legendgroup=method,
+                line=line,
+                showlegend=None if row == 1 else False,
+            )
+            fig.add_trace(trace, row=row, col=1)
         floored |= bool((err["value"] < floor).any())
     if floored:  # a log axis cannot draw 0: say where those points went
         fig.add_trace(
-            go.Scatter(x=[xs[0], xs[-1]], y=[floor, floor], mode="lines", hoverinfo="skip",
-                       name=tr("stab.chart.floor", lang, floor=floor_text(comp.dtype)),
-                       line={"color": FLOOR_COLOR, "width": 1.5, "dash": "dot"}),
-            row=3, col=1,
+            go.Scatter(
+                x=[xs[0], xs[-1]],
+                y=[floor, floor],
+                mode="lines",
+                hoverinfo="skip",
+                name=tr("stab.chart.floor", lang, floor=floor_text(comp.dtype)),
+                line={"color": FLOOR_COLOR, "width": 1.5, "dash": "dot"},
+            ),
+            row=3,
+            col=1,
         )
     # shapes go into the layout in one list: plotly's add_vline/add_vrect take ~30 ms a call
     shapes: list[dict] = []
@@ -149,16 +141,32 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     for region in data.regions:
         if region.kind == "zero":
             continue  # a finite value: the error panel shows it (error 1)
-        shapes.append(_panel_shape(1 if region.part == "value" else 2, type="rect", x0=region.start, x1=region.stop,
-                                   fillcolor=COLORS[region.method], opacity=0.14, line_width=0, layer="below"))
+        shapes.append(
+            _panel_shape(
+                1 if region.part == "value" else 2,
+                type="rect",
+                x0=region.start,
+                x1=region.stop,
+                fillcolor=COLORS[region.method],
+                opacity=0.14,
+                line_width=0,
+                layer="below",
+            )
+        )
         shaded.add(region.method)
     for method in METHODS:
         if method in shaded:  # a legend entry for the bands (shapes have none)
             fig.add_trace(
-                go.Scatter(x=[None], y=[None], mode="markers", legendgroup=method,
-                           name=tr("stab.chart.shade", lang, form=_label(method, lang)),
-                           marker={"symbol": "square", "size": 14, "color": COLORS[method], "opacity": 0.35}),
-                row=1, col=1,
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    legendgroup=method,
+                    name=tr("stab.chart.shade", lang, form=_label(method, lang)),
+                    marker={"symbol": "square", "size": 14, "color": COLORS[method], "opacity": 0.35},
+                ),
+                row=1,
+                col=1,
             )
     lo, hi = float(x[0]), float(x[-1])
     lines = [
@@ -168,22 +176,33 @@ def along_x_figure(data: AlongX, lang: str = "pt", presentation: bool = False, x
     ]
     for pos, key, dash in lines:
         if lo <= pos <= hi:
-            shapes += [_panel_shape(row, type="line", x0=pos, x1=pos, line={"color": "#555555", "width": 1.2, "dash": dash})
-                       for row in (1, 2, 3)]
+            shapes += [
+                _panel_shape(row, type="line", x0=pos, x1=pos, line={"color": "#555555", "width": 1.2, "dash": dash})
+                for row in (1, 2, 3)
+            ]
             fig.add_annotation(
-                x=pos, y=1.0, xref="x", yref="paper", text=f"{tr(key, lang)} ({pos:.6g})", showarrow=False,
-                textangle=-90, xanchor="right", yanchor="top", bgcolor="rgba(255,255,255,0.75)",
-                font={"size": size["font"] * 0.8, "color": "#444444"},
+                x=pos,
+                y=1.0,
+                xref="x",
+                yref="paper",
+                text=f"{tr(key, lang)} ({pos:.6g})",
+                showarrow=False,
+                textangle=-90,
+                xanchor="right",
+                yanchor="top",
+                bgcolor="rgba(255,255,255,0.75)",
+                font={"size": size.font * 0.8, "color": "#444444"},
             )
     if x_now is not None and lo <= x_now <= hi:
-        shapes += [_panel_shape(row, type="line", x0=x_now, x1=x_now, line={"color": "#2ca02c", "width": 1.5})
-                   for row in (1, 2, 3)]
+        shapes += [
+            _panel_shape(row, type="line", x0=x_now, x1=x_now, line={"color": "#2ca02c", "width": 1.5}) for row in (1, 2, 3)
+        ]
     fig.update_layout(shapes=shapes)
     fig.update_yaxes(type="log", row=3, col=1)
     fig.update_xaxes(title_text="x", row=3, col=1)
     fig.update_layout(
         height=900 if presentation else 760,
-        font={"size": size["font"]},
+        font={"size": size.font},
         margin={"l": 60, "r": 20, "t": 40, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.03, "x": 0},
         hovermode="x unified",
@@ -199,7 +218,7 @@ def map_scale(dtype: str, presentation: bool = False) -> tuple[int, int]:
     labels TICK_GAP font sizes apart on the bar: 2 for float64, 1 for float32 (3 and 2 in
     presentation mode, whose font is larger).
     """
-    font = _sizes(presentation)["font"]
+    font = sizes(presentation).font
     bar = MAP_HEIGHT[presentation] - MAP_MARGIN["t"] - MAP_MARGIN["b"] - 2 * COLORBAR_YPAD
     floor = error_floor_exponent(dtype)
     step = 1
@@ -226,12 +245,15 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
     below the floor, 0 included, take the floor's colour, and its label says so.
     """
     th = exp_thresholds(comp.dtype)
-    size = _sizes(presentation)
+    size = sizes(presentation)
     zmin, step = map_scale(comp.dtype, presentation)
     top = step  # the NaN/inf band is one label step tall
     xs, ys = comp.x[0], comp.y[:, 0]
     fig = make_subplots(
-        rows=1, cols=3, shared_yaxes=True, horizontal_spacing=0.05,
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        horizontal_spacing=0.05,
         subplot_titles=[_label(m, lang) for m in METHODS],
     )
     for col, method in enumerate(METHODS, start=1):
@@ -242,10 +264,15 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
         z = np.where(np.isfinite(e), np.minimum(z, 0.0), top).astype(np.float32)
         fig.add_trace(
             go.Heatmap(
-                x=xs.astype(np.float32), y=ys.astype(np.float32), z=z, coloraxis="coloraxis", name=_label(method, lang),
+                x=xs.astype(np.float32),
+                y=ys.astype(np.float32),
+                z=z,
+                coloraxis="coloraxis",
+                name=_label(method, lang),
                 hovertemplate="x=%{x:.5g}<br>y=%{y:.5g}<br>log10(err)=%{z:.2f}<extra>%{fullData.name}</extra>",
             ),
-            row=1, col=col,
+            row=1,
+            col=col,
         )
         lo, hi = float(xs[0]), float(xs[-1])
         guides = [
@@ -255,15 +282,16 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
         ]
         for coords, dash in guides:
             if coords["x0"] <= hi and coords["x1"] >= lo and coords["y1"] >= coords["y0"]:
-                fig.add_shape(type="line", **coords, row=1, col=col,
-                              line={"color": "#dddddd", "width": 1, "dash": dash})
+                fig.add_shape(type="line", **coords, row=1, col=col, line={"color": "#dddddd", "width": 1, "dash": dash})
         fig.update_xaxes(title_text="x", range=[lo, hi], row=1, col=col)
     fig.update_yaxes(title_text="y", row=1, col=1)
     ticks = list(range(zmin, 1, step))
     texts = [tr("stab.map.floor", lang, floor=power_text(zmin)), *(power_text(k) for k in ticks[1:])]
     fig.update_layout(
         coloraxis={
-            "colorscale": _map_colorscale(zmin, top), "cmin": zmin, "cmax": top,
+            "colorscale": _map_colorscale(zmin, top),
+            "cmin": zmin,
+            "cmax": top,
             "colorbar": {
                 "title": {"text": tr("stab.map.colorbar", lang), "side": "right"},
                 "tickvals": [*ticks, top],
@@ -273,7 +301,7 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
             },
         },
         height=MAP_HEIGHT[presentation],
-        font={"size": size["font"]},
+        font={"size": size.font},
         margin=MAP_MARGIN,
     )
     return _powers_of_ten(fig)
@@ -281,7 +309,7 @@ def error_map_figure(comp: Comparison, quantity: str = "value", lang: str = "pt"
 
 def softmax_figure(result: LogSumExp, lang: str = "pt", presentation: bool = False) -> go.Figure:
     """Grouped bars of the softmax three ways; a NaN bar is drawn at 0 and labelled NaN."""
-    size = _sizes(presentation)
+    size = sizes(presentation)
     idx = list(range(len(result.v)))
     fig = go.Figure()
     series = [
@@ -290,91 +318,24 @@ def softmax_figure(result: LogSumExp, lang: str = "pt", presentation: bool = Fal
         ("reference", result.softmax_exact, "stab.lse.col.exact"),
     ]
     for method, values, key in series:
-        finite = np.isfinite(values)
+        shown = np.isfinite(values)
         fig.add_trace(
             go.Bar(
-                x=idx, y=np.where(finite, values, 0.0), name=tr(key, lang), marker_color=COLORS[method],
-                text=[f"{v:.3g}" if ok else ("NaN" if np.isnan(v) else "inf") for v, ok in zip(values, finite, strict=True)],
+                x=idx,
+                y=np.where(shown, values, 0.0),
+                name=tr(key, lang),
+                marker_color=COLORS[method],
+                text=[f"{v:.3g}" if ok else ("NaN" if np.isnan(v) else "inf") for v, ok in zip(values, shown, strict=True)],
                 textposition="outside",
             )
         )
     fig.update_layout(
         barmode="group",
         height=420 if presentation else 340,
-        font={"size": size["font"]},
+        font={"size": size.font},
         xaxis={"title": tr("stab.lse.chart_x", lang), "tickmode": "array", "tickvals": idx},
         yaxis={"title": tr("stab.lse.chart_y", lang), "range": [0, 1.15]},
         margin={"l": 60, "r": 20, "t": 30, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
     )
     return _powers_of_ten(fig)
-
-
-# ---------------------------------------------------------------------------------------
-# Tables
-
-
-def number_text(value: float) -> str:
-    """A number as the page writes it in texts: up to 10 significant digits (``400``, ``11.1015625``)."""
-    return f"{value:.10g}"
-
-
-def point_table(point: Comparison, lang: str = "pt") -> pd.DataFrame:
-    """One row per form, then the exact reference: f, ∂f/∂x, ∂f/∂y (first three columns, values)
-    and the relative errors of f and of the worse gradient (last two columns), indexed by the form."""
-    col = {k: tr(f"stab.col.{k}", lang) for k in ("form", "value", "dx", "dy", "err_value", "err_grad")}
-    rows = []
-    for method in METHODS:
-        ev, err = point.results[method], point.errors[method]
-        rows.append({
-            col["form"]: tr(f"stab.method.{method}", lang),
-            col["value"]: ev.value.item(),
-            col["dx"]: ev.grad_x.item(),
-            col["dy"]: ev.grad_y.item(),
-            col["err_value"]: err["value"].item(),
-            col["err_grad"]: max(err["grad_x"].item(), err["grad_y"].item()),
-        })
-    ref = point.reference
-    rows.append({
-        col["form"]: tr("stab.method.reference", lang),
-        col["value"]: ref.value_hi.item(),
-        col["dx"]: -ref.grad_hi.item(),
-        col["dy"]: ref.grad_hi.item(),
-        col["err_value"]: 0.0,
-        col["err_grad"]: 0.0,
-    })
-    return pd.DataFrame(rows).set_index(col["form"])
-
-
-def region_rows(regions: list[Region], dtype: str, lang: str = "pt") -> list[dict[str, str]]:
-    """The regions table: form, value or gradients, result, from, to, and why (with the dtype's numbers)."""
-    params = why_params(dtype)
-
-    def edge(r: Region, value: float, is_open: bool) -> str:
-        text = number_text(value) if r.exact else f"≈ {number_text(value)}"
-        return tr("stab.regions.open", lang, x=text) if is_open else text
-
-    rows = []
-    for r in regions:
-        why = tr(r.reason, lang, **params)
-        why += tr("stab.regions.intermittent", lang) if r.intermittent else ""
-        why += "" if r.exact else tr("stab.regions.approx", lang)
-        rows.append({
-            tr("stab.col.form", lang): tr(f"stab.short.{r.method}", lang),
-            tr("stab.col.part", lang): tr(f"stab.part.{r.part}", lang),
-            tr("stab.col.kind", lang): tr(f"stab.kind.{r.kind}", lang),
-            tr("stab.col.from", lang): edge(r, r.start, r.open_start),
-            tr("stab.col.to", lang): edge(r, r.stop, r.open_stop),
-            tr("stab.col.why", lang): why,
-        })
-    return rows
-
-
-def softmax_table(result: LogSumExp, lang: str = "pt") -> pd.DataFrame:
-    """The scaled vector and its softmax three ways, one column each."""
-    return pd.DataFrame({
-        tr("stab.lse.col.v", lang): result.v,
-        tr("stab.lse.col.naive", lang): result.softmax_naive,
-        tr("stab.lse.col.torch", lang): result.softmax_torch,
-        tr("stab.lse.col.exact", lang): result.softmax_exact,
-    })

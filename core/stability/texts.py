@@ -1,4 +1,4 @@
-"""Numerical stability lab strings (pages/5_stability.py, core.stability.compute)."""
+"""Numerical stability lab strings (pages/5_stability.py and core.stability)."""
 
 TEXTS = {
     "stab.intro": (
@@ -98,7 +98,6 @@ TEXTS = {
     "stab.chart.line_T": ("x = T: eˣ estoura", "x = T: eˣ overflows"),
     "stab.chart.line_yT": ("x = y − T: e^(y−x) estoura", "x = y − T: e^(y−x) overflows"),
     "stab.chart.line_yA": ("x = y − ln(ε/2): 1 + e^(y−x) = 1", "x = y − ln(ε/2): 1 + e^(y−x) = 1"),
-    "stab.chart.x_now": ("x escolhido", "chosen x"),
     "stab.chart.caption": (
         "Linhas cheias: ∂f/∂y; tracejadas: ∂f/∂x. Faixas coloridas: onde a forma daquela cor dá NaN ou "
         "inf (no painel do valor, só o valor; no dos gradientes, qualquer gradiente). Lacunas nas curvas "
@@ -109,10 +108,10 @@ TEXTS = {
     ),
     "stab.regions.title": ("Onde cada forma quebra", "Where each form breaks"),
     "stab.regions.caption": (
-        "Com y = {y}, para x de {lo} a {hi} em {dtype}. \"De\" e \"até\" são exatos: o primeiro e o último "
+        'Com y = {y}, para x de {lo} a {hi} em {dtype}. "De" e "até" são exatos: o primeiro e o último '
         "número representável em {dtype} em que a falha acontece (todos os números do intervalo "
         "avaliados, ou bisseção entre eles). O motivo é o da borda em que a forma deixa de funcionar.",
-        "With y = {y}, for x from {lo} to {hi} in {dtype}. \"From\" and \"to\" are exact: the first and "
+        'With y = {y}, for x from {lo} to {hi} in {dtype}. "From" and "to" are exact: the first and '
         "last number representable in {dtype} where the failure happens (every number in the range "
         "evaluated, or bisection between them). The reason is the one at the edge where the form stops "
         "working.",
@@ -248,8 +247,7 @@ TEXTS = {
     "stab.code.caption": (
         "A forma estável, em PyTorch puro. A versão deste laboratório faz o mesmo e ainda guarda o erro de "
         "arredondamento de y − x:",
-        "The stable form in plain PyTorch. This lab's version does the same and also keeps the rounding "
-        "error of y − x:",
+        "The stable form in plain PyTorch. This lab's version does the same and also keeps the rounding error of y − x:",
     ),
     "stab.code.formula": (
         "f = log(1 + e^(y - x)) = softplus(y - x) = logaddexp(y - x, 0):",
@@ -285,10 +283,6 @@ TEXTS = {
         "x e y precisam ser números finitos com |valor| ≤ {limit}.",
         "x and y must be finite numbers with |value| ≤ {limit}.",
     ),
-    "err.stab_points": (
-        "O número de pontos precisa estar entre {low} e {high}.",
-        "The number of points must be between {low} and {high}.",
-    ),
     "err.stab_interval": (
         "Intervalo inválido de {lo} a {hi}: os extremos precisam ser finitos e o início menor que o fim.",
         "Invalid range from {lo} to {hi}: both ends must be finite and the start below the end.",
@@ -296,13 +290,5 @@ TEXTS = {
     "err.stab_vector_length": (
         "Digite de 1 a {high} números separados por vírgula.",
         "Type 1 to {high} numbers separated by commas.",
-    ),
-    "err.stab_vector_item": (
-        "'{item}' não é um número finito com |valor| ≤ {limit}.",
-        "'{item}' is not a finite number with |value| ≤ {limit}.",
-    ),
-    "err.stab_scale": (
-        "O fator de escala precisa ser finito, com |fator| ≤ {limit}.",
-        "The scale factor must be finite, with |factor| ≤ {limit}.",
     ),
 }

@@ -1,4 +1,4 @@
-"""Strings of the tensor playground (pages/1_tensors.py, core/tensors.py, core/tensor_figures.py)."""
+"""Strings of the Tensors lab (pages/1_tensors.py and core/tensors/)."""
 
 _ALLOWED_PT = (
     "Permitido: inteiros (também negativos), fatias a:b:c, ..., None, listas de inteiros como [0, 2] "
@@ -208,6 +208,7 @@ TEXTS = {
         "1 to 4 dimensions, each from 1 to 8, such as 2, 3.",
     ),
     "tens.cat.op": ("Operação", "Operation"),
+    "tens.cat.dim": ("dim", "dim"),
     "tens.cat.result": ("`{code}` com A {a} e B {b}: formato **{shape}**.", "`{code}` with A {a} and B {b}: shape **{shape}**."),
     "tens.cat.stack_hint": (
         "torch.stack exige formatos iguais; para juntar ao longo de uma dimensão existente use torch.cat.",
@@ -280,8 +281,7 @@ TEXTS = {
     ),
     "tens.err.shape_separators": (
         "Não entendi o formato '{text}': entre dois números vai uma vírgula, um x ou espaços, como 3, 4 ou 3x4.",
-        "Could not read the shape '{text}': two numbers are separated by one comma, one x or blanks, "
-        "such as 3, 4 or 3x4.",
+        "Could not read the shape '{text}': two numbers are separated by one comma, one x or blanks, such as 3, 4 or 3x4.",
     ),
     "tens.err.shape_syntax": (
         "Não entendi o formato '{text}' (em '{token}'). Escreva inteiros separados por vírgulas, como 3, 4.",
@@ -295,14 +295,14 @@ TEXTS = {
         "Tamanho {size} fora do permitido: cada dimensão vai de {low} a {high}.",
         "Size {size} is out of range: each dimension goes from {low} to {high}.",
     ),
-    "tens.err.pattern": ("Padrão de valores desconhecido '{pattern}'. Permitidos: {allowed}.",
-                         "Unknown value pattern '{pattern}'. Allowed: {allowed}."),
-    "tens.err.seed": ("A semente deve ser um inteiro de 0 a {high}.", "The seed must be an integer from 0 to {high}."),
-    "tens.err.concat_op": ("Operação desconhecida '{op}'. Permitidas: {allowed}.", "Unknown operation '{op}'. Allowed: {allowed}."),
-    "tens.err.dim_range": ("dim deve ser um inteiro de -{limit} a {limit}.", "dim must be an integer from -{limit} to {limit}."),
-    "tens.err.conv_position": ("A posição deve ser um inteiro de 0 a {high}.", "The position must be an integer from 0 to {high}."),
-    "tens.err.conv_value": ("O novo valor deve ser um número finito com |v| ≤ {limit}.",
-                            "The new value must be a finite number with |v| ≤ {limit}."),
+    "tens.err.pattern": (
+        "Padrão de valores desconhecido '{pattern}'. Permitidos: {allowed}.",
+        "Unknown value pattern '{pattern}'. Allowed: {allowed}.",
+    ),
+    "tens.err.concat_op": (
+        "Operação desconhecida '{op}'. Permitidas: {allowed}.",
+        "Unknown operation '{op}'. Allowed: {allowed}.",
+    ),
     "tens.err.conv_mutate": ("Escolha mudar 'a' ou 'from_numpy'.", "Choose to change 'a' or 'from_numpy'."),
     # errors: the libraries refused
     "tens.err.index_both": (
@@ -347,8 +347,7 @@ TEXTS = {
         "Índices precisam ser inteiros (números decimais só aparecem em máscaras como X > 0.5).",
         "Indices must be integers (decimals only appear in masks such as X > 0.5).",
     ),
-    "tens.err.index_string": ("Textos (strings) não são índices. " + _ALLOWED_PT,
-                              "Strings are not indices. " + _ALLOWED_EN),
+    "tens.err.index_string": ("Textos (strings) não são índices. " + _ALLOWED_PT, "Strings are not indices. " + _ALLOWED_EN),
     "tens.err.index_bool": (
         "True/False sozinhos não são permitidos; use uma máscara como X > 0.",
         "A bare True/False is not allowed; use a mask such as X > 0.",
@@ -362,11 +361,18 @@ TEXTS = {
         "Inteiro grande demais (o máximo aqui é {limit}; os tensores têm no máximo 8 por dimensão).",
         "Integer too large (the limit here is {limit}; tensors have at most 8 per dimension).",
     ),
-    "tens.err.index_deep": ("Listas aninhadas demais (máximo {limit} níveis).", "Lists nested too deeply (at most {limit} levels)."),
-    "tens.err.index_call": ("Chamadas de função não são permitidas. " + _ALLOWED_PT,
-                            "Function calls are not allowed. " + _ALLOWED_EN),
-    "tens.err.index_attribute": ("Atributos (como X.T) não são permitidos. " + _ALLOWED_PT,
-                                 "Attributes (such as X.T) are not allowed. " + _ALLOWED_EN),
+    "tens.err.index_deep": (
+        "Listas aninhadas demais (máximo {limit} níveis).",
+        "Lists nested too deeply (at most {limit} levels).",
+    ),
+    "tens.err.index_call": (
+        "Chamadas de função não são permitidas. " + _ALLOWED_PT,
+        "Function calls are not allowed. " + _ALLOWED_EN,
+    ),
+    "tens.err.index_attribute": (
+        "Atributos (como X.T) não são permitidos. " + _ALLOWED_PT,
+        "Attributes (such as X.T) are not allowed. " + _ALLOWED_EN,
+    ),
     "tens.err.index_arith": (
         "Contas dentro do índice não são permitidas; escreva o número já calculado.",
         "Arithmetic inside the index is not allowed; write the number itself.",
@@ -376,8 +382,10 @@ TEXTS = {
         "Compreensões e geradores não são permitidos; escreva a lista, como [0, 1, 2].",
         "Comprehensions and generators are not allowed; write the list out, such as [0, 1, 2].",
     ),
-    "tens.err.index_node": ("'{what}' não é permitido num índice. " + _ALLOWED_PT,
-                            "'{what}' is not allowed in an index. " + _ALLOWED_EN),
+    "tens.err.index_node": (
+        "'{what}' não é permitido num índice. " + _ALLOWED_PT,
+        "'{what}' is not allowed in an index. " + _ALLOWED_EN,
+    ),
     "tens.err.mask_form": (
         "Uma máscara compara o próprio X com um número: X > 0.5, X <= 0, X == 1, 0 < X.",
         "A mask compares X itself with a number: X > 0.5, X <= 0, X == 1, 0 < X.",

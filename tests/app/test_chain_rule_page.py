@@ -149,3 +149,42 @@ def test_float32_and_chart_range_are_used():
     x = chart_traces(at)[0]["x"]
     xs = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])) if isinstance(x, dict) else np.asarray(x)
     assert xs.min() == 0.0 and xs.max() == 3.0
+
+
+def share_link(at) -> str:
+    (link,) = [c.value for c in at.sidebar.code if "?" in c.value]
+    return link
+
+
+@pytest.mark.parametrize(
+    "key,value,shared",
+    [
+        ("chain_points", "1, two", "chain_points=1%2C+two"),
+        ("chain_outer", "x**3", "chain_outer=x%2A%2A3"),
+        ("chain_points", "2", "chain_points=2"),  # one point: the traps say why they are missing
+    ],
+)
+def test_share_link_is_drawn_even_when_the_page_stops_early(key, value, shared):
+    at = open_page(PAGE, lang="en")
+    at.text_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert shared in share_link(at) and "chain_inner=x%2Ax" in share_link(at)
+
+
+def test_every_wrong_field_gets_its_own_message():
+    at = open_page(PAGE, lang="en")
+    at.text_input(key="chain_inner").set_value("u*u")
+    at.text_input(key="chain_outer").set_value("x**3")
+    at.text_input(key="chain_points").set_value("1, two").run()
+    assert not at.exception and not at.get("plotly_chart")
+    messages = [e.value for e in at.error]
+    assert len(messages) == 3
+    assert "written in x" in messages[0] and "written in u" in messages[1] and "`two` is not a number" in messages[2]
+
+
+def test_a_bad_weight_vector_is_said_in_its_trap_and_the_last_trap_still_shows():
+    at = open_page(PAGE, lang="en")
+    at.text_input(key="chain_weights").set_value("1, 2").run()
+    assert not at.exception
+    assert any("The vector w has 2 values but u has 4" in e.value for e in at.error)
+    assert list(at.dataframe[-1].value["elementwise?"]) == ["yes", "no", "no"]

@@ -13,15 +13,9 @@ import json
 import numpy as np
 import pytest
 
-from core.chain.compute import (
-    DTYPE_CHOICES,
-    INNER_CATALOGUE,
-    NOTEBOOK_X,
-    OUTER_CATALOGUE,
-    chain_rule,
-    chart_grid,
-    table_columns,
-)
+from core.chain.presets import DTYPE_CHOICES, INNER_CATALOGUE, NOTEBOOK_X, OUTER_CATALOGUE, chart_grid
+from core.chain.rule import chain_rule
+from core.chain.tables import table_columns
 from tests.app.conftest import open_page
 
 PAGE = "4_chain_rule.py"

@@ -6,18 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.chain.compute import (
-    CHART_LIMIT,
-    DTYPE_CHOICES,
-    INNER_CATALOGUE,
-    MAX_BACKWARD_CALLS,
-    MAX_POINTS_TEXT,
-    MAX_TABLE_POINTS,
-    NOTEBOOK_X,
-    OUTER_CATALOGUE,
-    PRESETS,
-    chain_rule,
-)
+from core.chain.inputs import MAX_POINTS_TEXT, MAX_TABLE_POINTS
+from core.chain.presets import CHART_LIMIT, DTYPE_CHOICES, INNER_CATALOGUE, NOTEBOOK_X, OUTER_CATALOGUE, PRESETS
+from core.chain.rule import chain_rule
+from core.chain.traps import MAX_BACKWARD_CALLS
 from core.devices import available_devices
 from core.expression.parser import MAX_LENGTH
 from tests.app.conftest import open_page

@@ -39,6 +39,7 @@ def page_pt():
 
 # --- it runs, in both languages ------------------------------------------------------------------
 
+
 def test_page_runs_with_a_chart(page_pt):
     at = page_pt
     assert_fine(at)
@@ -118,6 +119,7 @@ def test_tangent_slider_moves_the_slope(page_pt):
 
 # --- bad input: a message, never an exception ------------------------------------------------------
 
+
 @pytest.mark.parametrize("text", ["x^2", "__import__('os').system('ls')", "foo(x)", "9**9**9**9", "", "sin(x"])
 def test_invalid_expression_shows_an_error(page_pt, text):
     at = page_pt
@@ -163,6 +165,7 @@ def test_nonfinite_points_show_a_warning_with_counts(page_pt):
 
 
 # --- presets, finite differences, size ---------------------------------------------------------
+
 
 def test_preset_sets_the_expression(page_pt):
     at = page_pt
@@ -210,6 +213,7 @@ def test_million_points_send_a_small_chart(page_pt):
 
 # --- the home page -----------------------------------------------------------------------------
 
+
 def test_home_page_renders_and_lists_the_labs():
     at = open_page(None)
     assert not at.exception
@@ -218,8 +222,13 @@ def test_home_page_renders_and_lists_the_labs():
     present = lab_pages()[1:]
     assert any(path == "pages/3_derivatives.py" for path, _, _ in present)
     for path, _key, _icon in present:
-        title = {"pages/1_tensors.py": "Tensores", "pages/2_performance.py": "Desempenho", "pages/3_derivatives.py": "Derivadas",
-                 "pages/4_chain_rule.py": "Regra da cadeia", "pages/5_stability.py": "Estabilidade numérica"}[path]
+        title = {
+            "pages/1_tensors.py": "Tensores",
+            "pages/2_performance.py": "Desempenho",
+            "pages/3_derivatives.py": "Derivadas",
+            "pages/4_chain_rule.py": "Regra da cadeia",
+            "pages/5_stability.py": "Estabilidade numérica",
+        }[path]
         assert title in labels, (title, labels)
 
 

@@ -13,7 +13,7 @@ import itertools
 
 import pytest
 
-from core.derivatives.compute import MAX_ORDER, differentiate
+from core.derivatives import MAX_ORDER, differentiate
 from core.expression.catalogue import CATALOGUE
 from tests.app.conftest import open_page
 
@@ -68,8 +68,10 @@ def test_every_composition(outer):
         assert_drawn(at, f"{text} order {order} {dtype}")
 
 
-@pytest.mark.parametrize("text,order,dtype", [("sigmoid(x)", 2, "float64"), ("exp(exp(exp(x)))", 1, "float64"),
-                                              ("relu(x)**2", 1, "float32"), ("silu(x)", 3, "float32")])
+@pytest.mark.parametrize(
+    "text,order,dtype",
+    [("sigmoid(x)", 2, "float64"), ("exp(exp(exp(x)))", 1, "float64"), ("relu(x)**2", 1, "float32"), ("silu(x)", 3, "float32")],
+)
 def test_the_numbers_on_the_page_are_core_numbers(text, order, dtype):
     at = small_page("en")
     show(at, text, order, dtype)

@@ -122,3 +122,27 @@ def test_presentation_mode_styles_metrics_inputs_and_tables():
     css = "\n".join(h.proto.body for h in at.get("html"))
     for selector in ("stMetricValue", "stMetricLabel", "stTable", "input", "stPageLink", "stSidebar"):
         assert selector in css, selector
+
+
+def test_heavy_results_survive_reruns(monkeypatch):
+    """heavy_cache's store outlives the page's script: moving the tangent (which the grid does not
+    depend on) or a plain rerun does not compute the grid again."""
+    import core.derivatives.view as view
+
+    calls = []
+    real = view.grid_view
+
+    def counted(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(view, "grid_view", counted)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{DERIV}").run()
+    at.text_input(key="deriv_expr").set_value("x**3 - 2*x").run()
+    assert [c[0] for c in calls] == ["sin(x)", "x**3 - 2*x"]
+    at.slider(key="deriv_x0").set_value(1.5).run()
+    at.run()
+    at.text_input(key="deriv_expr").set_value("sin(x)").run()  # back to the first: still cached
+    assert len(calls) == 2 and not at.exception

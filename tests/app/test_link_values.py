@@ -13,8 +13,25 @@ from tests.conftest import ROOT
 from ui.frame import lab_pages
 
 PAGES = [path.removeprefix("pages/") for path, _, _ in lab_pages() if path.startswith("pages/")]
-HOSTILE = ["inf", "-inf", "nan", "1e400", "-1e400", "9" * 5000, "0x1F", "1_000", "", " ", "true", "[a](https://evil.invalid)",
-           "![p](https://evil.invalid/p.png)", "<b>x</b>", ":material/warning:", "$x^2$", "é" * 50]
+HOSTILE = [
+    "inf",
+    "-inf",
+    "nan",
+    "1e400",
+    "-1e400",
+    "9" * 5000,
+    "0x1F",
+    "1_000",
+    "",
+    " ",
+    "true",
+    "[a](https://evil.invalid)",
+    "![p](https://evil.invalid/p.png)",
+    "<b>x</b>",
+    ":material/warning:",
+    "$x^2$",
+    "é" * 50,
+]
 
 
 def assert_inert(markdown: str, where) -> None:

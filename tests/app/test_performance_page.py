@@ -9,8 +9,9 @@ import time
 
 import pytest
 
-import core.performance.compute as perf
-from core.performance.compute import BUDGET_ENV, BenchmarkQueue, announced_bound_s, page_budgets
+import core.performance.queue as perf
+from core.performance.presets import BUDGET_ENV, announced_bound_s, page_budgets
+from core.performance.queue import BenchmarkQueue
 from tests.app.conftest import open_page
 
 PAGE = "2_performance.py"
@@ -52,14 +53,23 @@ def test_run_button_produces_charts_and_tables():
     assert set(charts(at)) == {"perf_time_chart", "perf_speedup_chart"}
     # dataframes carry no key in AppTest; find them by their first columns
     tables = {tuple(el.value.columns[:3]): el.value for el in at.dataframe}
-    for head in (("n", "double loop", "torch.mm"),
-                 ("Method", "One call, time.time()", "Median of 3 blocks"),
-                 ("n", "Method", "max |C − R|"),
-                 ("Code", "Per iteration", "Bytes allocated / iteration")):
+    for head in (
+        ("n", "double loop", "torch.mm"),
+        ("Method", "One call, time.time()", "Median of 3 blocks"),
+        ("n", "Method", "max |C − R|"),
+        ("Code", "Per iteration", "Bytes allocated / iteration"),
+    ):
         assert head in tables, head
     alloc = tables[("Code", "Per iteration", "Bytes allocated / iteration")]
-    assert list(alloc["Code"]) == ["C = C + D", "C[:] = D + C", "C += D", "C.add_(D)", "C = C + A @ B.T",
-                                   "torch.addmm(C, A, B.T, out=C)", "C.addmm_(A, B.T)"]
+    assert list(alloc["Code"]) == [
+        "C = C + D",
+        "C[:] = D + C",
+        "C += D",
+        "C.add_(D)",
+        "C = C + A @ B.T",
+        "torch.addmm(C, A, B.T, out=C)",
+        "C.addmm_(A, B.T)",
+    ]
     assert any("All results within the tolerance" in s.value for s in at.success)
 
 
@@ -189,8 +199,10 @@ def test_code_comments_in_portuguese_on_pt_page():
     assert any("o mesmo que A @ B.T" in c for c in comments)
 
 
-@pytest.mark.parametrize(("key", "typed", "used"), [("perf_inner", 99999, 1024), ("perf_inner", 0, 1),
-                                                     ("perf_c_size", 10**9, 4096), ("perf_c_size", 1, 16)])
+@pytest.mark.parametrize(
+    ("key", "typed", "used"),
+    [("perf_inner", 99999, 1024), ("perf_inner", 0, 1), ("perf_c_size", 10**9, 4096), ("perf_c_size", 1, 16)],
+)
 def test_out_of_range_number_is_clamped_with_a_notice(key, typed, used):
     at = open_page(PAGE, lang="pt")
     at.number_input(key=key).set_value(typed).run()

@@ -12,24 +12,24 @@ import time
 
 import pytest
 
-from core.performance.compute import (
+from core.performance.code import UPDATE_CODE
+from core.performance.presets import (
     BUDGET_ENV,
     MAX_INNER,
     MAX_SIZE,
     MAX_SIZES,
     MIN_REPEATS,
-    UPDATE_CODE,
+    REPEATS_HIGH,
     announced_bound_s,
-    max_threads,
     page_budgets,
 )
+from core.performance.threads import max_threads
 from tests.app.conftest import open_page
 
 PAGE = "2_performance.py"
 BUDGET = "0.3"  # seconds for both benchmarks together: each run stays short
 BOUND = announced_bound_s(*page_budgets(BUDGET))
 TOP = MAX_SIZE["cpu"]
-REPEATS_HIGH = 30  # the page's slider maximum
 
 # (kind, key, [minimum, middle, maximum]); text boxes get their extreme inputs
 SWEEP = [
@@ -83,7 +83,7 @@ def test_widget_alone(kind, key, values):
         assert not at.exception, (key, value)
         wall = _run(at)
         _check_run(at, wall)
-        assert at.session_state["perf_result"]["inputs"]["device"] == "cpu"
+        assert at.session_state["perf_result"]["inputs"].device == "cpu"
 
 
 @pytest.mark.parametrize(("kind", "key", "values"), SWEEP, ids=[k for _, k, _ in SWEEP])
@@ -102,7 +102,7 @@ def test_widget_after_bad_input_elsewhere(kind, key, values):
             assert any(f"usando {MAX_INNER}" in w for w in plain), plain  # the clamped k, said
             wall = _run(at)
             _check_run(at, wall)
-            assert at.session_state["perf_result"]["inputs"]["inner"] == MAX_INNER
+            assert at.session_state["perf_result"]["inputs"].inner == MAX_INNER
         else:
             assert any("abc" in e.value for e in at.error)  # the bad size stays reported
             assert at.button(key="perf_run").disabled  # nothing to press: no run with a bad size

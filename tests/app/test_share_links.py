@@ -6,8 +6,13 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 
 GOOD = {
-    "3_derivatives.py": {"deriv_expr": "relu(x)", "deriv_start": "-2.5", "deriv_points": "5000", "deriv_order": "2",
-                         "deriv_dtype": "float32"},
+    "3_derivatives.py": {
+        "deriv_expr": "relu(x)",
+        "deriv_start": "-2.5",
+        "deriv_points": "5000",
+        "deriv_order": "2",
+        "deriv_dtype": "float32",
+    },
     "5_stability.py": {"stab_x": "400", "stab_y": "800", "stab_dtype": "float64"},
     "4_chain_rule.py": {"chain_inner": "1 + x**2", "chain_outer": "1 + 7*u**4", "chain_points": "0, 1, 2, 3"},
     "1_tensors.py": {"tens_shape": "4, 3", "tens_index": "X[:, 1]"},

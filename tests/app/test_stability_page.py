@@ -8,7 +8,7 @@ import math
 import pytest
 
 from core.devices import available_devices
-from core.stability.compute import exp_thresholds
+from core.stability.thresholds import exp_thresholds
 from tests.app.conftest import open_page
 
 PAGE = "5_stability.py"
@@ -157,7 +157,7 @@ def test_bad_vector_shows_an_error_and_no_exception(fresh):
     at = fresh("en")
     at.text_input(key="stab_lse_vector").set_value("1, abc").run()
     assert not at.exception
-    assert any("'abc' is not a finite number" in e.value for e in at.error)
+    assert any("`abc` is not a number" in e.value for e in at.error)  # core.checks.parse_numbers' message
     assert "stab_chart" in charts(at)  # the rest of the page still draws
 
 
@@ -176,3 +176,20 @@ def test_scaled_vector_overflows_naive_logsumexp(fresh):
 def test_device_choices_are_the_available_devices(fresh):
     at = fresh()
     assert list(at.selectbox(key="stab_device").options) == available_devices()
+
+
+def test_share_link_holds_every_url_bound_choice_even_after_a_bad_vector(fresh):
+    at = fresh("en")
+    at.number_input(key="stab_x").set_value(400.0).run()
+    at.text_input(key="stab_lse_vector").set_value("1, abc").run()
+    assert not at.exception and at.error
+    (link,) = [c.value for c in at.code if "stab_x=" in c.value]
+    for part in (
+        "stab_x=400.0",
+        "stab_y=3.0",
+        "stab_dtype=float32",
+        "stab_device=cpu",
+        "stab_lse_vector=1%2C+abc",
+        "stab_lse_scale=30.0",
+    ):
+        assert part in link, (part, link)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from core.devices import available_devices
-from core.stability.compute import (
+from core.stability.evaluation import compare
+from core.stability.presets import (
     DTYPE_NAMES,
     INPUT_LIMIT,
     MAP_POINT_CHOICES,
@@ -15,7 +16,6 @@ from core.stability.compute import (
     PRESETS,
     SCALE_LIMIT,
     SPAN_CHOICES,
-    compare,
 )
 from tests.app.conftest import open_page
 

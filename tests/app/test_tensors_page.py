@@ -42,8 +42,7 @@ def test_page_runs_with_charts_in_every_section(fresh, lang):
     for key in ("_x", "_result", "_source", "_reshaped", "_bc", "_bc_cells", "_cat_a", "_cat_b", "_cat_result"):
         assert key in keys, key
     assert len(at.table) == 3
-    shown = [el.value for kind in ("markdown", "caption", "info", "success", "subheader", "title")
-             for el in getattr(at, kind)]
+    shown = [el.value for kind in ("markdown", "caption", "info", "success", "subheader", "title") for el in getattr(at, kind)]
     assert not [text for text in shown if str(text).startswith("tens.")]  # no untranslated key
 
 
@@ -156,8 +155,21 @@ def test_conversion_table_follows_the_chosen_change(fresh):
 # --------------------------------------------------------------------------------------
 # Issue 10: the rough edges a class hit.
 
-TAB_KEYS = ("tens_index", "tens_target", "tens_method", "tens_transpose", "tens_bc_a", "tens_bc_b", "tens_cat_a",
-            "tens_cat_b", "tens_cat_dim", "tens_cat_op", "tens_conv_pos", "tens_conv_value", "tens_conv_mutate")
+TAB_KEYS = (
+    "tens_index",
+    "tens_target",
+    "tens_method",
+    "tens_transpose",
+    "tens_bc_a",
+    "tens_bc_b",
+    "tens_cat_a",
+    "tens_cat_b",
+    "tens_cat_dim",
+    "tens_cat_op",
+    "tens_conv_pos",
+    "tens_conv_value",
+    "tens_conv_mutate",
+)
 
 
 def test_conversion_choice_labels_do_not_change_with_position_or_value(fresh):
@@ -196,8 +208,7 @@ def test_bad_shape_of_x_keeps_every_tab_drawn(fresh, bad):
     at.text_input(key="tens_shape").set_value(bad).run()
     assert not at.exception
     assert len(at.error) == 1
-    keys = {w.key for kind in ("text_input", "number_input", "segmented_control", "toggle", "radio")
-            for w in getattr(at, kind)}
+    keys = {w.key for kind in ("text_input", "number_input", "segmented_control", "toggle", "radio") for w in getattr(at, kind)}
     assert set(TAB_KEYS) <= keys
     assert at.text_input(key="tens_bc_a").value == "5, 1"
     assert [s.value for s in at.tabs[2].success] == ["A (5, 1) + B (1, 3) tem formato **(5, 3)**."]

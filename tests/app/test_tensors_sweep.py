@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from core.i18n import table, tr
-from core.tensors.compute import BROADCAST_PRESETS, INDEX_PRESETS, MAX_SEED, RESHAPE_METHODS, format_shape
+from core.tensors.presets import BROADCAST_PRESETS, INDEX_PRESETS, RESHAPE_METHODS
+from core.tensors.shapes import MAX_SEED, format_shape
 from tests.app.conftest import open_page
 
 PAGE = "1_tensors.py"

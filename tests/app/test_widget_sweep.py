@@ -32,8 +32,17 @@ def _as_label_setter(el):
 def _widgets(at):
     """(kind, key) of every keyed widget on the page, sidebar excluded (the frame's own)."""
     found = []
-    for kind in ("number_input", "slider", "select_slider", "selectbox", "radio", "button_group", "toggle", "checkbox",
-                 "text_input"):
+    for kind in (
+        "number_input",
+        "slider",
+        "select_slider",
+        "selectbox",
+        "radio",
+        "button_group",
+        "toggle",
+        "checkbox",
+        "text_input",
+    ):
         for el in at.main.get(kind):
             key = getattr(el, "key", None)
             if key:
@@ -131,4 +140,3 @@ def test_the_sweep_finds_the_widgets():
     at = open_page("3_derivatives.py")
     keys = {key for _, key in _widgets(at)}
     assert {"deriv_expr", "deriv_points", "deriv_start", "deriv_stop", "deriv_dtype", "deriv_order", "deriv_x0"} <= keys
-

@@ -8,29 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tools import server
+from tools.server import CHROMIUM, CHROMIUM_ARGS, IDLE, free_port
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "IDLE", "free_port", "start_server"]
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 
 def _missing(reason: str):
@@ -39,33 +27,10 @@ def _missing(reason: str):
     pytest.skip(reason)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start ``streamlit run app.py`` headless on ``port`` and wait until it is healthy."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
+def start_server(port: int, extra_env: dict[str, str] | None = None, **kwargs) -> subprocess.Popen:
+    """The app's server on ``port`` (``tools.server.start_server``), its log under artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().decode().strip() == "ok":
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit server did not become healthy in 60 s")
+    return server.start_server(port, extra_env, log=ARTIFACTS / f"server-{port}.log", **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -75,11 +40,7 @@ def app_url():
     port = free_port()
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server.stop_server(proc)
 
 
 @pytest.fixture(scope="session")

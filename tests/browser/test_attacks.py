@@ -136,17 +136,24 @@ def run_attack(server: Server, browser, path: str, expect: str) -> dict:
             assert attacker.locator('[data-testid="stAlertContentError"]').count() >= 1
         if expect == "chart":
             attacker.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=30_000)
-        return {"elapsed": elapsed, "quiet": quiet, "loaded": max(loaded) if loaded else 0.0,
-                "peak_mb": (server.peak - before) / MB, "health_max": max(server.health, default=0.0)}
+        return {
+            "elapsed": elapsed,
+            "quiet": quiet,
+            "loaded": max(loaded) if loaded else 0.0,
+            "peak_mb": (server.peak - before) / MB,
+            "health_max": max(server.health, default=0.0),
+        }
     finally:
         student.context.close()
         attacker.context.close()
 
 
 def check(figures: dict, name: str) -> None:
-    print(f"\n{name}: ended in {figures['elapsed']:.1f} s, server +{figures['peak_mb']:.0f} MB at peak, "
-          f"health max {figures['health_max'] * 1000:.0f} ms, other session's rerun {figures['loaded']:.2f} s "
-          f"(quiet {figures['quiet']:.2f} s)")
+    print(
+        f"\n{name}: ended in {figures['elapsed']:.1f} s, server +{figures['peak_mb']:.0f} MB at peak, "
+        f"health max {figures['health_max'] * 1000:.0f} ms, other session's rerun {figures['loaded']:.2f} s "
+        f"(quiet {figures['quiet']:.2f} s)"
+    )
     assert figures["elapsed"] <= TIME_LIMIT_S + 8, (name, figures)  # + page load and drawing
     assert figures["peak_mb"] <= PEAK_MB + RSS_SLACK_MB, (name, figures)
     assert figures["health_max"] <= 1.0, (name, figures)
@@ -160,7 +167,7 @@ def test_attack_ends_clearly_and_others_keep_working(server, browser, name, path
 
 
 @pytest.mark.attack
-@pytest.mark.parametrize("name,path,expect", ATTACKS_ALL[len(ATTACKS_CI):], ids=[a[0] for a in ATTACKS_ALL[len(ATTACKS_CI):]])
+@pytest.mark.parametrize("name,path,expect", ATTACKS_ALL[len(ATTACKS_CI) :], ids=[a[0] for a in ATTACKS_ALL[len(ATTACKS_CI) :]])
 def test_more_of_each_family(server, browser, name, path, expect):
     check(run_attack(server, browser, path, expect), name)
 
@@ -178,7 +185,9 @@ def test_four_concurrent_worst_cases_stay_within_600_mb_and_memory_comes_back(se
             tab.wait_for_selector('[data-testid="stMain"] h1', timeout=60_000)
             wait_idle(tab, timeout_ms=90_000)
             assert_no_exception(tab)
-        print(f"\nfour at once: server +{(server.peak - before) / MB:.0f} MB at peak, health max {max(server.health) * 1000:.0f} ms")
+        print(
+            f"\nfour at once: server +{(server.peak - before) / MB:.0f} MB at peak, health max {max(server.health) * 1000:.0f} ms"
+        )
         assert (server.peak - before) / MB <= 600
         assert max(server.health) <= 1.0
     finally:

@@ -45,5 +45,7 @@ def test_derivatives_query_string_sets_the_function(app_url, page):
     assert_no_exception(page)
     # the box may be re-rendered once while bound widgets settle: poll instead of one read
     expect(page.locator(".st-key-deriv_expr input")).to_have_value("relu(x)", timeout=30_000)
-    expect(page.locator(".st-key-deriv_order button[aria-pressed='true'], .st-key-deriv_order [aria-checked='true']").first).to_have_text("2")
+    expect(
+        page.locator(".st-key-deriv_order button[aria-pressed='true'], .st-key-deriv_order [aria-checked='true']").first
+    ).to_have_text("2")
     page.locator('[data-testid="stPlotlyChart"]').first.wait_for(state="visible", timeout=60_000)

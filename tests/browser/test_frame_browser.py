@@ -73,7 +73,9 @@ def test_presentation_mode_cuts_nothing(app_url, browser, width, height):
                 cut = tab.evaluate(CUT_SCRIPT)
                 assert not cut, (path, lang, cut)
                 if path == "/derivatives":  # enlarged, not only uncut: metric values and inputs
-                    size = tab.locator('[data-testid="stMetricValue"] p').first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+                    size = tab.locator('[data-testid="stMetricValue"] p').first.evaluate(
+                        "e => parseFloat(getComputedStyle(e).fontSize)"
+                    )
                     box = tab.locator(".st-key-deriv_expr input").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
                     assert size >= 40 and box >= 20, (size, box)
                 name = path.strip("/") or "home"

@@ -15,7 +15,10 @@ def test_five_concurrent_sessions_tour_every_lab_without_errors(browser):
     # the browser fixture only proves Chromium and Playwright are here (or fails under CI)
     out = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "load_test.py"), "--sessions", "5", "--timeout", "240"],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load-test-5.txt").write_text(out.stdout + out.stderr)

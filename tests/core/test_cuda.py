@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from core.derivatives.compute import differentiate, step_sweep, tangent
+from core.derivatives import differentiate, step_sweep, tangent
 from core.devices import available_devices
 from core.expression.catalogue import CATALOGUE
 from core.expression.parser import parse
@@ -18,8 +18,14 @@ pytestmark = [
     pytest.mark.skipif(not torch.cuda.is_available(), reason="CUDA is not available here"),
 ]
 
-RANGES = {"log": (0.01, 10.0), "sqrt": (0.01, 10.0), "log1p": (-0.99, 10.0), "tan": (-1.5, 1.5),
-          "softplus": (-30.0, 30.0), "sigmoid": (-30.0, 30.0)}
+RANGES = {
+    "log": (0.01, 10.0),
+    "sqrt": (0.01, 10.0),
+    "log1p": (-0.99, 10.0),
+    "tan": (-1.5, 1.5),
+    "softplus": (-30.0, 30.0),
+    "sigmoid": (-30.0, 30.0),
+}
 
 
 def test_cuda_is_listed():

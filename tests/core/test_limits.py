@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from core import governor
-from core.derivatives.compute import CHUNK, block_size, differentiate, exact_derivative, graph_nodes
+from core.derivatives import CHUNK, block_size, differentiate, exact_derivative, graph_nodes
 from core.errors import ExpressionError, LabError
 from core.expression.parser import parse
 from core.expression.symbolic import SYMBOLIC_TIME_LIMIT_S

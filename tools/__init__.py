@@ -1,0 +1,1 @@
+"""Helpers shared by tests and benchmarks: starting the app's server, the browser's settings, AppTest."""
