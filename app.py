@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.devices import environment
-from ui.frame import Page, lab_pages, run
+from ui.frame import Page, lab_pages, page_target, run
 
 
 def main(page: Page) -> None:
@@ -14,7 +14,7 @@ def main(page: Page) -> None:
     st.subheader(page.t("home.labs"))
     for path, key, icon in lab_pages()[1:]:
         lab = key.split(".", 1)[1]
-        st.page_link(path, label=f"{page.t(key)}: {page.t(f'home.lab.{lab}')}", icon=icon)
+        st.page_link(page_target(path), label=f"{page.t(key)}: {page.t(f'home.lab.{lab}')}", icon=icon)
 
     env = environment()
     st.caption(page.t("home.env_line", torch=env["torch"], devices=env["devices"], python=env["python"]))

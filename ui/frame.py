@@ -62,6 +62,8 @@ LANGUAGES = ("pt", "en")
 MAX_QUERY_VALUE = 400  # characters of one link value; the longest a view writes is an expression (200)
 MAX_QUERY_KEY = 40
 BOUNDS_KEY = "_ui_number_bounds"
+LANG_KEY, PRESENTATION_KEY = "lang", "presentation"  # the sidebar's widgets
+LANG_MEMORY, PRESENTATION_MEMORY = "_ui_lang", "_ui_presentation"  # the same choices, kept across pages
 FAULT_ENV = "AUTOGRAD_LAB_FAULT"  # tests only: "all" or a page's title key makes that page fail (the boundary's test)
 
 log = logging.getLogger("autograd_lab")
@@ -396,6 +398,13 @@ def _abandoned() -> None:
         raise governor.Cancelled
 
 
+def page_target(path: str) -> str:
+    """A page of ``PAGES`` (a path from the repository root) as ``st.page_link`` finds it from any
+    entry script, ``app.py`` or ``cloud/streamlit_app.py``: Streamlit joins a link's path to the
+    entry script's folder, and an absolute path stays itself."""
+    return str(Path(__file__).resolve().parent.parent / path)
+
+
 def lab_pages() -> list[tuple[str, str, str]]:
     """The pages present in this checkout, in course order: (path, title key, icon)."""
     root = Path(__file__).resolve().parent.parent
@@ -408,18 +417,23 @@ def run(main: Callable[[Page], None], title_key: str, icon: str = ":material/fun
     ``main`` may raise ``LabError`` (shown as the page's message) or simply return early; a
     Streamlit stop or rerun (``st.stop()``, a widget changed) passes through untouched.
     """
-    page = setup(title_key, icon)
+    page: Page | None = None
     try:
+        page = setup(title_key, icon)
         if os.environ.get(FAULT_ENV) in ("all", title_key):
             raise RuntimeError(f"fault injected by {FAULT_ENV} for the error boundary's tests")
         main(page)
     except LabError as err:
+        if page is None:
+            raise  # only the page's own inputs raise LabError: none can reach the frame's set-up
         page.error(err)
     except Exception:
         ref = secrets.token_hex(4)
         log.exception("unexpected error on page %s, reference %s", title_key, ref)
-        st.error(page.t("frame.unexpected", ref=ref), icon=":material/error:")
-    page.draw_share_link()
+        lang = page.lang if page else st.session_state.get(LANG_MEMORY, "pt")
+        st.error(tr("frame.unexpected", lang, ref=ref), icon=":material/error:")
+    if page is not None:
+        page.draw_share_link()
 
 
 def setup(title_key: str, icon: str = ":material/functions:") -> Page:
@@ -428,8 +442,15 @@ def setup(title_key: str, icon: str = ":material/functions:") -> Page:
     first_run = st.session_state.get("_ui_page") != title_key
     st.session_state["_ui_page"] = title_key
     dropped = _drop_long_query_values() if first_run else []
-    if first_run and st.query_params.get("lang") in LANGUAGES:
-        st.session_state["lang"] = st.query_params["lang"]  # a shared link opens in its language
+    if first_run:
+        # A page switch may bring the sidebar's widgets back with a stale value (seen in Chromium:
+        # a link opened in English, then the next lab in Portuguese): the frame remembers the reader's
+        # choices in keys of its own and puts them back. A shared link's language wins.
+        for widget, memory in ((LANG_KEY, LANG_MEMORY), (PRESENTATION_KEY, PRESENTATION_MEMORY)):
+            if memory in st.session_state:
+                st.session_state[widget] = st.session_state[memory]
+        if st.query_params.get("lang") in LANGUAGES:
+            st.session_state[LANG_KEY] = st.query_params["lang"]  # a shared link opens in its language
     tab_lang = st.session_state.get("lang") or "pt"
     st.set_page_config(page_title=f"{tr(title_key, tab_lang)} · Autograd Lab", page_icon=icon, layout="wide")
     with st.sidebar:
@@ -439,20 +460,21 @@ def setup(title_key: str, icon: str = ":material/functions:") -> Page:
                 options=list(LANGUAGES),
                 format_func={"pt": "Português", "en": "English"}.get,
                 default="pt",
-                key="lang",
+                key=LANG_KEY,
                 persist_state="session",
             )
             or "pt"
         )
         presentation = st.toggle(
             tr("sidebar.presentation", lang),
-            key="presentation",
+            key=PRESENTATION_KEY,
             help=tr("sidebar.presentation_help", lang),
             persist_state="session",
         )
         st.caption(tr("sidebar.labs", lang))
         for path, key, page_icon in lab_pages():
-            st.page_link(path, label=tr(key, lang), icon=page_icon)
+            st.page_link(page_target(path), label=tr(key, lang), icon=page_icon)
+    st.session_state[LANG_MEMORY], st.session_state[PRESENTATION_MEMORY] = lang, bool(presentation)
     st.html(_BASE_CSS + (_PRESENTATION_CSS if presentation else ""))
     if dropped:
         shown = ", ".join(plain(d) for d in dropped[:6])

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, assert_no_exception, open_path, screenshot, start_server, wait_idle
+from tests.browser.conftest import ARTIFACTS, assert_no_exception, screenshot, start_server, wait_idle
 from tools.server import free_port, stop_server
 from ui.frame import FAULT_ENV
 
@@ -26,9 +26,10 @@ def failing_server(request):
 
 def test_injected_failure_shows_a_reference_and_navigation_still_works(failing_server, page):
     details, base, log = failing_server
-    open_path(page, base, "/derivatives?lang=en")
+    page.goto(f"{base}/derivatives?lang=en", timeout=90_000)  # no title: the page fails before drawing one
     alert = page.locator('[data-testid="stAlertContainer"]', has_text="Something went wrong on this page")
-    alert.wait_for(timeout=30_000)
+    alert.wait_for(timeout=90_000)
+    wait_idle(page)
     assert_no_exception(page)
     body = page.locator('[data-testid="stMain"]').inner_text()
     assert "Traceback" not in body and "RuntimeError" not in body and "fault injected" not in body

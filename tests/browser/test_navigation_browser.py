@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.browser.conftest import assert_no_exception, free_port, open_path, start_server
+from tests.browser.conftest import assert_no_exception, free_port, open_path, start_server, wait_idle
+from tools.server import stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -12,8 +13,7 @@ def fresh_server():
     port = free_port()
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    stop_server(proc)
 
 
 def test_deep_link_to_a_fresh_server_opens_the_page_with_our_sidebar(fresh_server, page):
@@ -38,4 +38,24 @@ def test_language_switch_translates_the_sidebar_and_survives_navigation(fresh_se
     page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').filter(has_text="Derivatives").first.click()
     page.wait_for_url("**/derivatives", timeout=60_000)
     page.locator('[data-testid="stMain"] h1').filter(has_text="Derivatives").wait_for(timeout=60_000)
+    assert_no_exception(page)
+
+
+def test_a_shared_links_language_and_presentation_mode_stay_on_the_next_lab(fresh_server, page):
+    """A link opened in English stays in English on the next lab the sidebar leads to (the sidebar's
+    widget came back in Portuguese there before the frame remembered the choice), and so does
+    presentation mode."""
+    open_path(page, fresh_server, "derivatives?lang=en")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for lab, title in (("chain_rule", "Chain rule"), ("stability", "Numerical stability")):
+        sidebar.locator(f'[data-testid="stPageLink"] a[href*="{lab}"]').click()
+        page.wait_for_url(f"**/{lab}", timeout=60_000)
+        page.locator('[data-testid="stMain"] h1').filter(has_text=title).wait_for(timeout=60_000)
+    sidebar.get_by_text("Presentation mode", exact=True).click()
+    wait_idle(page)
+    sidebar.locator('[data-testid="stPageLink"] a[href*="tensors"]').click()
+    page.wait_for_url("**/tensors", timeout=60_000)
+    page.locator('[data-testid="stMain"] h1').filter(has_text="Tensors").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.evaluate("() => getComputedStyle(document.documentElement).fontSize") == "22px"
     assert_no_exception(page)
