@@ -43,16 +43,18 @@ What the browser client does, and where the installed sources say so (paths unde
 from __future__ import annotations
 
 import asyncio
+import gzip
 import http.cookiejar
 import ipaddress
 import re
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -66,6 +68,11 @@ WIDGETS = {"text_input", "text_area", "number_input", "slider", "selectbox", "ra
 TRIGGERS = {"button", "download_button"}
 ERROR_ALERT = 1  # Alert.Format.ERROR
 MAX_MESSAGES = 20_000  # messages one interaction may bring before it counts as runaway
+BROWSER_HEADERS = {
+    "Accept-Encoding": "gzip",
+    "Accept-Language": "pt-BR,pt;q=0.9,en;q=0.8",
+    "User-Agent": "autograd-lab-classroom",
+}
 _ASSET = re.compile(r'(?:src|href)="\./(static/[^"]+)"')
 
 
@@ -225,7 +232,7 @@ def initial_state(node: Node) -> WidgetState | None:
     elif kind == "number_input":
         if body.set_value and not body.HasField("value"):
             return None
-        if not body.set_value and not body.has_default:
+        if not body.set_value and not body.HasField("default"):
             return None
         _set_number(ws, body, body.value if body.set_value else body.default)
     elif kind == "slider":
@@ -251,6 +258,47 @@ def initial_state(node: Node) -> WidgetState | None:
     else:
         return None
     return ws
+
+
+def default_state(node: Node) -> WidgetState | None:
+    """The state of the widget's own default, whatever the server set (what a URL binding compares to)."""
+    proto = type(node.proto)()
+    proto.CopyFrom(node.proto)
+    getattr(proto, node.type).set_value = False
+    return initial_state(Node(node.kind, node.type, proto, node.run))
+
+
+def url_values(state: WidgetState | None) -> list[str] | None:
+    """A widget state as the browser writes it into the URL (``convertToUrlValue``): numbers as
+    JavaScript prints them, booleans as true/false, one entry per array element."""
+    if state is None or state.WhichOneof("value") is None:
+        return None
+    which = state.WhichOneof("value")
+    value = getattr(state, which)
+    if which == "bool_value":
+        return ["true" if value else "false"]
+    if which in ("double_value", "int_value"):
+        return [_js_number(value)]
+    if which == "string_value":
+        return [value]
+    if which == "string_array_value":
+        return [v for v in value.data if v != ""]
+    if which in ("double_array_value", "int_array_value"):
+        return [_js_number(v) for v in value.data]
+    return None
+
+
+def _js_number(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def bound_query(query: str, key: str, values: list[str] | None) -> str:
+    """``query`` with the URL-bound widget ``key`` set to ``values`` (removed for None), keys sorted
+    and encoded as the browser's query-string library does (spaces as +)."""
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != key]
+    pairs += [(key, v) for v in values or ()]
+    pairs.sort(key=lambda kv: kv[0])
+    return urlencode(pairs, quote_via=quote, safe="-_.~").replace("%20", "+")
 
 
 def _set_number(ws: WidgetState, body: Any, value: float) -> None:
@@ -360,6 +408,7 @@ class Session:
         self._run = 0
         self._new_session = False
         self._main_hash = ""
+        self._page_hash = ""
         self._max_age = 2
         self._fragment = ""
         self._fault: str | None = None  # the connection is gone: every later interaction fails with this
@@ -369,11 +418,20 @@ class Session:
     # --- HTTP, as the page shell and the browser's pings -------------------------------------
 
     def _get(self, path: str) -> bytes:
-        with self._opener.open(urljoin(self.base_url + "/", path), timeout=self.timeout_s) as resp:
-            body = resp.read()
-            if (upstream := resp.headers.get("X-Upstream")) is not None:
-                self.upstreams.append((f"GET /{path}", upstream))
-            return body
+        """GET as a browser does (it takes gzip); the X-Upstream of any answer, an error's too, is kept."""
+        request = urllib.request.Request(urljoin(self.base_url + "/", path), headers=BROWSER_HEADERS)
+        try:
+            with self._opener.open(request, timeout=self.timeout_s) as resp:
+                body, headers = resp.read(), resp.headers
+        except urllib.error.HTTPError as err:
+            self._upstream(f"GET /{path}", err.headers)
+            raise
+        self._upstream(f"GET /{path}", headers)
+        return gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
+
+    def _upstream(self, what: str, headers: Any) -> None:
+        if headers is not None and (upstream := headers.get("X-Upstream")) is not None:
+            self.upstreams.append((what, upstream))
 
     async def _http(self, path: str) -> bytes:
         return await asyncio.get_running_loop().run_in_executor(self.pool, self._get, path)
@@ -429,8 +487,7 @@ class Session:
             open_timeout=self.timeout_s,
             user_agent_header="autograd-lab-classroom",
         )
-        if (upstream := self._ws.response.headers.get("X-Upstream")) is not None:
-            self.upstreams.append(("websocket", upstream))
+        self._upstream("websocket", self._ws.response.headers)
         self._fault = None
         self._reader = asyncio.create_task(self._read(self._ws))
 
@@ -453,6 +510,11 @@ class Session:
         self.query_string = ""  # a page link drops the query (widgets write theirs back)
         return await self._rerun(list(kept.values()), page_hash=page_hash)
 
+    @property
+    def connected(self) -> bool:
+        """Whether the websocket is open and usable (a dropped one stays dropped until ``load``)."""
+        return self._ws is not None and self._fault is None
+
     def _drawn_by_main(self, widget_id: str) -> bool:
         return any(n.id == widget_id and n.script_hash == self._main_hash for _, n in self.tree)
 
@@ -474,6 +536,7 @@ class Session:
             self.states[node.id] = encode(node, value)
         except ValueError as exc:
             return Result(None, 0, f"{key}: {exc}")
+        self._sync_url(node)
         return await self._rerun(self._active(), fragment_id=node.fragment_id, expect_error=expect_error)
 
     async def click(self, key: str) -> Result:
@@ -482,6 +545,15 @@ class Session:
         if node is None or node.type not in TRIGGERS:
             return Result(None, 0, f"no button {key!r} on the page")
         return await self._rerun([*self._active(), WidgetState(id=node.id, trigger_value=True)], fragment_id=node.fragment_id)
+
+    def _sync_url(self, node: Node) -> None:
+        """A URL-bound widget the user changed writes its value into the URL, or takes it out when
+        it is back to its default (the browser's ``maybeSyncValueToUrl``)."""
+        body = node.body
+        if not body.HasField("query_param_key") or not body.query_param_key:
+            return
+        value, default = url_values(self.states.get(node.id)), url_values(default_state(node))
+        self.query_string = bound_query(self.query_string, body.query_param_key, None if value == default else value)
 
     def _active(self) -> list[WidgetState]:
         on_screen = {n.id for _, n in self.tree if n.id}
@@ -498,6 +570,8 @@ class Session:
     ) -> Result:
         if self._ws is None or self._fault:
             return Result(None, 0, self._fault or "not connected")
+        if not page_hash and not page_name:
+            page_hash = self._page_hash  # the browser's currentPageScriptHash
         msg = BackMsg()
         rerun = msg.rerun_script
         rerun.query_string, rerun.page_script_hash, rerun.page_name = self.query_string, page_hash, page_name
@@ -546,10 +620,15 @@ class Session:
                 if msg.WhichOneof("type") == "script_finished" and msg.script_finished in DONE:
                     count = 0
             raise ConnectionClosed(ws.close_rcvd, ws.close_sent)
-        except (ConnectionClosed, ProtocolError) as exc:
-            self._fault = f"connection dropped: {exc}"[:240] if isinstance(exc, ConnectionClosed) else str(exc)
-            if self._waiter is not None and not self._waiter.done():
-                self._waiter.set_exception(ProtocolError(self._fault))
+        except ConnectionClosed as exc:
+            self._stop(f"connection dropped: {exc}")
+        except Exception as exc:  # a message this client cannot take ends the session, never silently
+            self._stop(f"{type(exc).__name__}: {exc}")
+
+    def _stop(self, why: str) -> None:
+        self._fault = why[:240]
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_exception(ProtocolError(self._fault))
 
     def _take(self, msg: ForwardMsg) -> None:
         kind = msg.WhichOneof("type")
@@ -558,8 +637,10 @@ class Session:
             self._new_session = True
             self._max_age = msg.new_session.config.max_cached_message_age
             self._main_hash = msg.new_session.main_script_hash
+            self._page_hash = msg.new_session.page_script_hash  # until navigation names it
         elif kind == "navigation":
             self.pages = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}
+            self._page_hash = msg.navigation.page_script_hash or self._page_hash  # the page this run shows
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "delta":

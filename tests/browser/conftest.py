@@ -83,18 +83,36 @@ def open_path(tab, base: str, path: str, timeout_ms: int = 90_000) -> None:
     wait_idle(tab, timeout_ms)
 
 
+MAX_SHOT_HEIGHT = 12_000  # px: the longest page in presentation mode fits
+_DRAWN = """
+() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(c => c.querySelector('.main-svg'))
+   && [...document.querySelectorAll('[data-testid="stGraphVizChart"]')].every(c => c.querySelector('svg'))
+"""
+
+
+def _wait_drawn(tab, timeout_ms: int = 15_000) -> None:
+    """Wait until every chart on the page has drawn (a screenshot taken earlier shows gaps and a
+    height that changes from run to run)."""
+    try:
+        tab.wait_for_function(_DRAWN, timeout=timeout_ms)
+    except Exception:  # a chart that never draws is the test's to report, not the screenshot's
+        pass
+
+
 def screenshot(tab, name: str) -> Path:
     """Save a full-page screenshot under tests/browser/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     out = ARTIFACTS / f"{name}.png"
     # Streamlit scrolls inside its own container, so a "full page" shot is only the viewport:
     # make the viewport as tall as the content instead, then put it back.
+    _wait_drawn(tab)
     size = tab.viewport_size
     height = tab.evaluate(
         "() => Math.max(...[...document.querySelectorAll('[data-testid=\"stMain\"], section')].map(e => e.scrollHeight), 800)"
     )
-    tab.set_viewport_size({"width": size["width"], "height": min(int(height) + 100, 6000)})
+    tab.set_viewport_size({"width": size["width"], "height": min(int(height) + 100, MAX_SHOT_HEIGHT)})
     tab.wait_for_timeout(400)
+    _wait_drawn(tab)  # charts that entered the taller viewport draw now
     tab.screenshot(path=str(out))
     tab.set_viewport_size(size)
     return out
