@@ -1,4 +1,4 @@
-"""The frame every page draws (ui/page.py): links carry the language, link values are checked
+"""The frame every page draws (ui/frame.py): links carry the language, link values are checked
 before a widget reads them, out-of-range numbers get a translated notice, untrusted text is never
 Markdown, presentation mode styles everything."""
 
