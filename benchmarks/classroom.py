@@ -69,7 +69,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tools.protocol import Result, Session, loopback_only, options  # noqa: E402
+from tools.protocol import Result, Session, loopback_only, options, run_sync  # noqa: E402
 from tools.server import free_port, launch, start_server, stop_server, wait_healthy  # noqa: E402
 
 
@@ -568,7 +568,7 @@ async def run_class_async(
 
 def run_class(url: str, students: int, **kwargs: Any) -> ClassReport:
     """``run_class_async`` in an event loop of its own (see the module docstring)."""
-    return asyncio.run(run_class_async(url, students, **kwargs))
+    return run_sync(run_class_async(url, students, **kwargs))
 
 
 def _own_cpu() -> float:
@@ -645,7 +645,7 @@ def _measure_one(students, script, url, pids, tour, label, warm, log, kwargs) ->
         pids = [proc.pid]
     try:
         if warm:
-            asyncio.run(warm_up(url, tour))
+            run_sync(warm_up(url, tour))
         return run_class(url, students, tour=tour, pids=pids, label=label, **kwargs)
     finally:
         if proc is not None:

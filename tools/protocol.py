@@ -51,7 +51,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
@@ -74,6 +74,20 @@ BROWSER_HEADERS = {
     "User-Agent": "autograd-lab-classroom",
 }
 _ASSET = re.compile(r'(?:src|href)="\./(static/[^"]+)"')
+
+
+def run_sync(coro: Any) -> Any:
+    """``asyncio.run(coro)``, in a worker thread when this thread already runs an event loop.
+
+    Playwright's sync API keeps a loop running in pytest's main thread for the whole session once a
+    browser test has started, and ``asyncio.run`` refuses to start another one there.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def loopback_only(url: str) -> str:

@@ -6,7 +6,6 @@ HTTP for the page shell and pings, then ``new_session``, deltas and ``script_fin
 
 from __future__ import annotations
 
-import asyncio
 import math
 import random
 from http import HTTPStatus
@@ -20,7 +19,7 @@ from websockets.asyncio.server import serve
 from benchmarks import classroom
 from tests.browser.conftest import ARTIFACTS
 from tools import protocol, server
-from tools.protocol import MessageCache, Node, Session, Tree, encode, initial_state, widget_key
+from tools.protocol import MessageCache, Node, Session, Tree, encode, initial_state, run_sync, widget_key
 
 EXPR_ID = "$$ID-0a1b-deriv_expr"
 CHART_HASH = "chart-hash-1"
@@ -248,7 +247,7 @@ def test_a_session_speaks_the_handshake_and_answers_a_cached_reference():
         changed = await session.change("deriv_expr", "x**2")
         return opened, changed
 
-    fake, session, (opened, changed) = asyncio.run(with_fake([first, second], script))
+    fake, session, (opened, changed) = run_sync(with_fake([first, second], script))
     assert opened.error is None and changed.error is None, (opened, changed)
     assert fake.paths[:2] == ["/", "/static/js/app.js"]  # the shell, then what it names
     assert set(fake.paths[2:4]) == {"/_stcore/health", "/_stcore/host-config"}  # the browser's pings, together
@@ -274,7 +273,7 @@ def test_a_reference_the_client_cannot_answer_ends_the_session_with_an_error():
     async def script(session: Session):
         return await session.load("")
 
-    _, session, opened = asyncio.run(with_fake([first], script))
+    _, session, opened = run_sync(with_fake([first], script))
     assert "cached ForwardMsg miss" in opened.error
     assert not session.connected
 
@@ -287,7 +286,7 @@ def test_a_page_link_sends_the_target_page_hash():
         await session.load("")
         return await session.goto("lab")
 
-    fake, session, result = asyncio.run(with_fake([first, second], script))
+    fake, session, result = run_sync(with_fake([first, second], script))
     assert result.error is None
     assert fake.seen[1].rerun_script.page_script_hash == "lab-hash"
     assert [n.body.body for n in session.tree.elements()] == ["lab"]
@@ -298,7 +297,7 @@ def test_a_server_that_never_finishes_is_a_timeout():
         session.timeout_s = 0.5
         return await session.load("")
 
-    _, _, result = asyncio.run(with_fake([new_session()], script))
+    _, _, result = run_sync(with_fake([new_session()], script))
     assert result.error.startswith("timeout")
 
 
@@ -342,7 +341,7 @@ def test_the_app_takes_a_typed_expression_over_the_protocol(fresh_app):
         finally:
             await session.close()
 
-    session, opened, typed = asyncio.run(script())
+    session, opened, typed = run_sync(script())
     assert opened.error is None and typed.error is None, (opened, typed)
     assert "deriv_expr=x%2A%2A3+-+2%2Ax" in session.query_string  # the URL-bound box wrote itself into the URL
     latex = " ".join(n.body.body for n in session.tree.elements(0) if n.type == "markdown")

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.browser.conftest import app_url, browser, open_path, page, screenshot, wait_idle  # noqa: F401  (fixtures)
+from tests.browser.conftest import open_path, screenshot, wait_idle
 from tools.protocol import Session, widget_key
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -112,7 +112,7 @@ def browser_view(tab, url: str, path: str, key: str, text: str) -> dict[str, dic
         ("stability", "stab_x", "400", 400.0),  # the heaviest page: tables, metrics, three charts
     ],
 )
-def test_the_protocol_client_and_chromium_see_the_same_elements(page, app_url, path, key, text, value):  # noqa: F811
+def test_the_protocol_client_and_chromium_see_the_same_elements(page, app_url, path, key, text, value):
     ours = protocol_view(app_url, path, key, value)
     theirs = browser_view(page, app_url, path, key, text)
     screenshot(page, f"classroom-compare-{path}")
