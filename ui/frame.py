@@ -17,6 +17,7 @@ which works in AppTest, in a browser and on a deep link to a fresh server.
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import math
 import os
@@ -434,6 +435,29 @@ def run(main: Callable[[Page], None], title_key: str, icon: str = ":material/fun
         st.error(tr("frame.unexpected", lang, ref=ref), icon=":material/error:")
     if page is not None:
         page.draw_share_link()
+    _freeze_once(title_key)
+
+
+_FROZEN: set[str] = set()  # the pages after whose first run in this process the heap was frozen
+_FREEZE_LOCK = threading.Lock()
+
+
+def _freeze_once(title_key: str) -> None:
+    """Move everything alive after a page's first run in this process out of the cyclic collector.
+
+    Streamlit runs a full ``gc.collect()`` after every script run (``runner.postScriptGC``). With
+    torch, SymPy, Plotly and pandas loaded it walks some 300,000 long-lived objects (the modules,
+    the lazily loaded Plotly validators, the SymPy caches): 170-190 ms of CPU, about three quarters
+    of what one interaction cost the server. Frozen objects are skipped by every later collection;
+    reference counting still frees them when they die. A page's first run loads what that page
+    needs, so one freeze per page and process is enough (the cyclic garbage of that one run stays
+    uncollected, a few objects).
+    """
+    with _FREEZE_LOCK:
+        if title_key in _FROZEN:
+            return
+        _FROZEN.add(title_key)
+        gc.freeze()
 
 
 def setup(title_key: str, icon: str = ":material/functions:") -> Page:

@@ -146,3 +146,20 @@ def test_heavy_results_survive_reruns(monkeypatch):
     at.run()
     at.text_input(key="deriv_expr").set_value("sin(x)").run()  # back to the first: still cached
     assert len(calls) == 2 and not at.exception
+
+
+def test_the_heap_is_frozen_once_per_page_so_streamlits_collect_after_each_run_is_cheap():
+    """Streamlit's gc.collect() after every run walked all of torch, SymPy and Plotly (about three
+    quarters of an interaction's server CPU): the frame freezes the heap after each page's first run."""
+    import gc
+
+    import ui.frame as frame
+
+    frame._FROZEN.discard("nav.derivatives")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(f"pages/{DERIV}").run()
+    assert "nav.derivatives" in frame._FROZEN and gc.get_freeze_count() > 0
+    frozen = gc.get_freeze_count()
+    at.text_input(key="deriv_expr").set_value("cos(x)").run()  # not the first run: no new freeze
+    assert gc.get_freeze_count() <= frozen and not at.exception  # frozen objects that die leave the count
