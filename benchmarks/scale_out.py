@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.classroom import TOUR, ClassReport, cpu_seconds, quantile, run_class, warm_up  # noqa: E402
 from deploy.render_nginx import render, streamlit_static  # noqa: E402
+from tools.protocol import run_sync  # noqa: E402
 from tools.server import free_port, start_server, stop_server  # noqa: E402
 
 _LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
@@ -209,7 +210,7 @@ def deployment(
             async def warm_all() -> None:
                 await asyncio.gather(*(warm_up(u, TOUR) for u in urls))
 
-            asyncio.run(warm_all())
+            run_sync(warm_all())
         yield Deployment(url, urls, procs, front, run_dir)
     finally:
         if front is not None:
