@@ -652,9 +652,9 @@ def _measure_one(students, script, url, pids, tour, label, warm, log, kwargs) ->
             stop_server(proc)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=30)
+def add_class_arguments(parser: argparse.ArgumentParser, *, students: int) -> None:
+    """The options of a class, shared with benchmarks/scale_out.py: its size, seed and pace."""
+    parser.add_argument("--students", type=int, default=students)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--think", type=float, nargs=2, default=(3.0, 10.0), metavar=("LOW", "HIGH"), help="seconds between actions"
@@ -662,8 +662,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=900.0, help="seconds for the whole class")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds one interaction may take")
     parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the students arrive")
-    parser.add_argument("--navigation", choices=("links", "reload"), default="links")
     parser.add_argument("--no-assets", action="store_true", help="load only the HTML, not the scripts and styles it names")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_class_arguments(parser, students=30)
+    parser.add_argument("--navigation", choices=("links", "reload"), default="links")
     parser.add_argument("--url", help="a running app (loopback only) instead of a server started here")
     parser.add_argument("--pid", type=int, action="append", default=[], help="a server process behind --url to measure")
     parser.add_argument("--no-baseline", action="store_true")

@@ -42,7 +42,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.classroom import TOUR, ClassReport, cpu_seconds, quantile, run_class, warm_up  # noqa: E402
+from benchmarks.classroom import (  # noqa: E402
+    TOUR,
+    ClassReport,
+    add_class_arguments,
+    cpu_seconds,
+    quantile,
+    run_class,
+    warm_up,
+)
 from deploy.render_nginx import render, streamlit_static  # noqa: E402
 from tools.protocol import run_sync  # noqa: E402
 from tools.server import free_port, start_server, stop_server  # noqa: E402
@@ -340,16 +348,8 @@ def run(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=100)
+    add_class_arguments(parser, students=100)
     parser.add_argument("--replicas", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--think", type=float, nargs=2, default=(3.0, 10.0), metavar=("LOW", "HIGH"), help="seconds between actions"
-    )
-    parser.add_argument("--time-limit", type=float, default=900.0, help="seconds for the whole class")
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds one interaction may take")
-    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the students arrive")
-    parser.add_argument("--no-assets", action="store_true", help="load only the HTML, not the scripts and styles it names")
     parser.add_argument("--no-warm-up", action="store_true", help="measure from cold replicas")
     parser.add_argument("--logs", type=Path, help="copy the replicas' and nginx's logs into this folder")
     parser.add_argument("--json", type=Path, help="also write the figures and every student's X-Upstream values here")
