@@ -1,4 +1,4 @@
-"""Numerical stability lab strings (pages/5_stability.py and core.stability)."""
+"""Numerical stability lab strings (pages/6_stability.py and core.stability)."""
 
 TEXTS = {
     "stab.intro": (

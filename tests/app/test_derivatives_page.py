@@ -227,7 +227,7 @@ def test_home_page_renders_and_lists_the_labs():
             "pages/2_performance.py": "Desempenho",
             "pages/3_derivatives.py": "Derivadas",
             "pages/4_chain_rule.py": "Regra da cadeia",
-            "pages/5_stability.py": "Estabilidade numérica",
+            "pages/6_stability.py": "Estabilidade numérica",
         }[path]
         assert title in labels, (title, labels)
 

@@ -13,14 +13,14 @@ GOOD = {
         "deriv_order": "2",
         "deriv_dtype": "float32",
     },
-    "5_stability.py": {"stab_x": "400", "stab_y": "800", "stab_dtype": "float64"},
+    "6_stability.py": {"stab_x": "400", "stab_y": "800", "stab_dtype": "float64"},
     "4_chain_rule.py": {"chain_inner": "1 + x**2", "chain_outer": "1 + 7*u**4", "chain_points": "0, 1, 2, 3"},
     "1_tensors.py": {"tens_shape": "4, 3", "tens_index": "X[:, 1]"},
     "2_performance.py": {"perf_sizes": "64, 128", "perf_repeats": "9"},
 }
 BAD = {
     "3_derivatives.py": ("deriv_points", "5000000"),
-    "5_stability.py": ("stab_dtype", "float128"),
+    "6_stability.py": ("stab_dtype", "float128"),
     "4_chain_rule.py": ("chain_start", "-1e9"),
     "1_tensors.py": ("tens_pattern", "bogus"),
     "2_performance.py": ("perf_repeats", "100000"),
@@ -75,7 +75,7 @@ def test_share_link_holds_the_current_choices():
 def test_presentation_mode_is_kept_across_pages():
     at = open_with("3_derivatives.py", {})
     at.toggle(key="presentation").set_value(True).run()
-    at.switch_page("pages/5_stability.py").run()
+    at.switch_page("pages/6_stability.py").run()
     assert at.toggle(key="presentation").value is True
     at.switch_page("app.py").run()
     assert at.toggle(key="presentation").value is True

@@ -1,4 +1,4 @@
-"""AppTest tests of pages/5_stability.py: widgets found by their stab_ keys."""
+"""AppTest tests of pages/6_stability.py: widgets found by their stab_ keys."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.devices import available_devices
 from core.stability.thresholds import exp_thresholds
 from tests.app.conftest import open_page
 
-PAGE = "5_stability.py"
+PAGE = "6_stability.py"
 
 
 def charts(at) -> dict[str, dict]:

@@ -19,7 +19,7 @@ from core.stability.presets import (
 )
 from tests.app.conftest import open_page
 
-PAGE = "5_stability.py"
+PAGE = "6_stability.py"
 DEVICES = available_devices()
 LONGEST_VECTOR = ", ".join(["-1e4", "1e4"] * (MAX_VECTOR_LENGTH // 2))
 
