@@ -104,13 +104,33 @@ def _gelu_float(v: float) -> float:
 
 @dataclass(frozen=True)
 class CatalogueFunction:
-    """One function of the catalogue, in torch, SymPy and plain float form."""
+    """One function of the catalogue, in torch, SymPy and plain float form.
+
+    ``arity`` arguments, each given to ``torch_fn`` as a tensor, except those at
+    ``constant_args`` (they must be constant, and arrive as floats: clamp's bounds). The three
+    forms take the same arguments in the same order. ``min_variables`` > 1 keeps a function of
+    two variables (atan2, hypot) out of the one-variable labs. ``validate`` sees the argument
+    values (None where not constant) and returns a text key when they are refused. ``code_format``
+    writes the call from its arguments' code (``"torch.clamp({0}, min={1}, max={2})"``); the
+    default is ``code(arg, ...)``. ``example`` is a call shown in error messages.
+    """
 
     name: str
-    torch_fn: Callable[[torch.Tensor], torch.Tensor]
-    sympy_fn: Callable[[sp.Expr], sp.Expr]
-    float_fn: Callable[[float], float]
+    torch_fn: Callable[..., torch.Tensor]
+    sympy_fn: Callable[..., sp.Expr]
+    float_fn: Callable[..., float]
     code: str  # the PyTorch spelling, for the "equivalent code" panel
+    arity: int = 1
+    constant_args: tuple[int, ...] = ()
+    min_variables: int = 1
+    validate: Callable[..., str | None] | None = None
+    code_format: str | None = None
+    example: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.example:
+            names = ("x", "y", "z")[: self.arity] if self.arity > 1 else ("x",)
+            object.__setattr__(self, "example", f"{self.name}({', '.join(names)})")
 
 
 _SQRT2 = sp.sqrt(2)

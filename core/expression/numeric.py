@@ -81,8 +81,11 @@ def _no_rule(what: str) -> LabError:
     return LabError("err.no_reference", detail=what[:80])
 
 
-def evaluate(expr: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
+def evaluate(expr: sp.Expr, symbol: sp.Symbol | tuple[sp.Symbol, ...], x: np.ndarray | tuple[np.ndarray, ...]) -> np.ndarray:
     """Values of ``expr`` at the float64 points ``x`` (same shape as ``x``; a new array).
+
+    For an expression in several variables, ``symbol`` is a tuple of symbols and ``x`` a tuple of
+    arrays, one per symbol; they broadcast together and the result has their broadcast shape.
 
     Every lab gets the same answer where SymPy wrote ``expr`` with a function this evaluator has
     no rule for (e.g. atan2): ``LabError("err.no_reference")`` naming it, never a silent NaN.
@@ -91,12 +94,17 @@ def evaluate(expr: sp.Expr, symbol: sp.Symbol, x: np.ndarray) -> np.ndarray:
     everywhere but at a single point, where torch's subgradient conventions also give 0.
     A Heaviside or Dirac factor that is 0 makes its product 0, even against an infinite factor.
     """
-    x = np.asarray(x, dtype=np.float64)
+    several = isinstance(symbol, (tuple, list))
+    symbols = tuple(symbol) if several else (symbol,)
+    arrays = tuple(np.asarray(a, dtype=np.float64) for a in (x if several else (x,)))
+    if len(arrays) != len(symbols):
+        raise ValueError("one array per symbol")
+    shape = np.broadcast_shapes(*(a.shape for a in arrays))
     with np.errstate(all="ignore"):
-        out, owned = _Walk(symbol, x, _uses(expr)).value(expr)
-    if owned and isinstance(out, np.ndarray) and out.shape == x.shape:
+        out, owned = _Walk(dict(zip(symbols, arrays, strict=True)), shape, _uses(expr)).value(expr)
+    if owned and isinstance(out, np.ndarray) and out.shape == shape:
         return out
-    return np.broadcast_to(np.asarray(out, dtype=np.float64), x.shape).copy()
+    return np.broadcast_to(np.asarray(out, dtype=np.float64), shape).copy()
 
 
 def _uses(expr: sp.Basic) -> Counter:
@@ -122,9 +130,9 @@ class _Walk:
     overwrite it in place.
     """
 
-    def __init__(self, symbol: sp.Symbol, x: np.ndarray, uses: Counter) -> None:
-        self.symbol = symbol
-        self.x = x
+    def __init__(self, values: dict[sp.Symbol, np.ndarray], shape: tuple[int, ...], uses: Counter) -> None:
+        self.values = values
+        self.shape = shape
         self.uses = uses
         self.memo: dict[sp.Basic, Value] = {}
 
@@ -141,8 +149,8 @@ class _Walk:
         return out, owned
 
     def _compute(self, node: sp.Basic) -> tuple[Value, bool]:
-        if node == self.symbol:
-            return self.x, False
+        if node in self.values:
+            return self.values[node], False
         if node.is_number:
             try:
                 c = complex(node.evalf())
@@ -194,11 +202,11 @@ class _Walk:
 
     def _piecewise(self, node: sp.Piecewise) -> np.ndarray:
         """The first branch whose condition holds at each point (NaN where none does)."""
-        out = np.full(self.x.shape, np.nan)
-        done = np.zeros(self.x.shape, dtype=bool)
+        out = np.full(self.shape, np.nan)
+        done = np.zeros(self.shape, dtype=bool)
         for branch in node.args:
-            take = np.broadcast_to(self._condition(branch.cond), self.x.shape) & ~done
-            value = np.broadcast_to(np.asarray(self.value(branch.expr)[0], dtype=np.float64), self.x.shape)
+            take = np.broadcast_to(self._condition(branch.cond), self.shape) & ~done
+            value = np.broadcast_to(np.asarray(self.value(branch.expr)[0], dtype=np.float64), self.shape)
             out[take] = value[take]
             done |= take
         return out
@@ -220,7 +228,7 @@ class _Walk:
     def _dirac(self, arg: sp.Basic) -> np.ndarray:
         # 0 wherever its argument is defined; NaN (an undefined argument) stays NaN
         a, _ = self.value(arg)
-        return np.where(np.isnan(a), np.nan, 0.0) if isinstance(a, np.ndarray) else np.zeros_like(self.x)
+        return np.where(np.isnan(a), np.nan, 0.0) if isinstance(a, np.ndarray) else np.zeros(self.shape)
 
     def _fold(self, node: sp.Basic, ufunc: np.ufunc) -> tuple[Value, bool]:
         """A sum or product, accumulated into the first array the walk owns (one new array at most)."""
@@ -233,16 +241,16 @@ class _Walk:
                 zeros = (v == 0) if zeros is None else zeros | (v == 0)
             if total is None:
                 total, owned = v, v_owned
-            elif owned and isinstance(total, np.ndarray) and total.shape == self.x.shape:
+            elif owned and isinstance(total, np.ndarray) and total.shape == self.shape:
                 ufunc(total, v, out=total)
-            elif v_owned and isinstance(v, np.ndarray) and v.shape == self.x.shape:
+            elif v_owned and isinstance(v, np.ndarray) and v.shape == self.shape:
                 total, owned = ufunc(v, total, out=v), True  # + and * commute exactly in IEEE arithmetic
             else:
                 total = ufunc(total, v)
                 owned = isinstance(total, np.ndarray)
         if zeros is not None and zeros.any():
-            if not (owned and isinstance(total, np.ndarray) and total.shape == self.x.shape):
-                total = np.array(np.broadcast_to(total, self.x.shape), dtype=np.float64)
+            if not (owned and isinstance(total, np.ndarray) and total.shape == self.shape):
+                total = np.array(np.broadcast_to(total, self.shape), dtype=np.float64)
                 owned = True
             total[zeros] = 0.0
         return total, owned

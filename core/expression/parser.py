@@ -1,4 +1,4 @@
-"""Safe expressions in one variable: parsed with ``ast`` against an allowlist, never executed.
+"""Safe expressions in one or two variables: parsed with ``ast`` against an allowlist, never executed.
 
 The text is parsed by ``ast.parse(mode="eval")``; the tree is checked node by node and walked
 once to build three things that must agree: a torch function (for autograd), a SymPy expression
@@ -32,7 +32,8 @@ MAX_CONSTANT = 1e12  # largest folded constant
 MAX_EXPONENT = 64  # largest constant exponent
 MAX_SYMPY_NODES = 600  # size of the SymPy tree once shared sub-trees are counted each time
 CONSTANTS = {"pi": (math.pi, sp.pi, "math.pi"), "e": (math.e, sp.E, "math.e")}
-VARIABLES = ("x", "u")
+VARIABLES = ("x", "u")  # the variable of a one-variable lab
+DECLARATIONS = (("x",), ("u",), ("x", "y"))  # what a lab may declare: x or u alone, or x and y
 GRAMMAR = Grammar(
     max_chars=MAX_LENGTH,
     max_nodes=MAX_NODES,
@@ -58,7 +59,8 @@ _OPERATOR_HINTS = {
     ast.RShift: ">>",
 }
 
-TorchFn = Callable[[torch.Tensor], "torch.Tensor | float"]
+# every sub-tree is a function of the tuple of variable tensors, in the order the lab declared them
+TorchFn = Callable[[tuple[torch.Tensor, ...]], "torch.Tensor | float"]
 
 
 @dataclass(frozen=True)
@@ -74,13 +76,15 @@ class _Built:
 
 @dataclass(frozen=True, eq=False)
 class Expression:
-    """A safely parsed expression in one variable.
+    """A safely parsed expression in one variable, or in two (``variables=("x", "y")``).
 
-    Call it on a torch tensor of any device and dtype to get f(tensor), differentiable by
-    autograd. ``sympy`` is the exact SymPy form in a plain ``Symbol(variable)`` (as SymPy users
-    write it), ``latex`` its LaTeX, and ``code`` the same computation written in PyTorch.
-    ``real_sympy`` is the same form in a real symbol (``real_symbol``): the one to differentiate,
-    since only for a real x does SymPy write d|x|/dx as sign(x) rather than in complex parts.
+    Call it on torch tensors of any device and dtype, one per variable in the declared order
+    (``expr(x)``, ``expr(x, y)``), to get f, differentiable by autograd; tensors of two variables
+    broadcast together, and the result always has their broadcast shape. ``sympy`` is the exact
+    SymPy form in plain ``Symbol``s (as SymPy users write it), ``latex`` its LaTeX, and ``code``
+    the same computation written in PyTorch. ``real_sympy`` is the same form in real symbols
+    (``real_symbols``, the first is ``real_symbol``): the one to differentiate, since only for a
+    real x does SymPy write d|x|/dx as sign(x) rather than in complex parts.
     """
 
     text: str
@@ -89,20 +93,33 @@ class Expression:
     real_symbol: sp.Symbol
     code: str
     _fn: TorchFn
+    variables: tuple[str, ...] = ("x",)
+    real_symbols: tuple[sp.Symbol, ...] = ()
 
-    def __call__(self, t: torch.Tensor) -> torch.Tensor:
-        out = self._fn(t)
+    def __call__(self, *tensors: torch.Tensor) -> torch.Tensor:
+        if len(tensors) != len(self.variables):
+            raise TypeError(f"{self!r} takes {len(self.variables)} tensor(s), one per variable {self.variables}")
+        out = self._fn(tensors)
+        if len(tensors) == 1:
+            t = tensors[0]
+            return out if isinstance(out, torch.Tensor) else torch.full_like(t, float(out))
+        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
         if not isinstance(out, torch.Tensor):  # a constant expression
-            out = torch.full_like(t, float(out))
-        return out
+            t = tensors[0]
+            return torch.full(shape, float(out), dtype=t.dtype, device=t.device)
+        return out if out.shape == shape else out.expand(shape)
 
     @property
     def symbol(self) -> sp.Symbol:
         return sp.Symbol(self.variable)
 
+    @property
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        return tuple(sp.Symbol(v) for v in self.variables)
+
     @cached_property
     def sympy(self) -> sp.Expr:
-        return to_plain(self.real_sympy, self.real_symbol)
+        return self.real_sympy.xreplace({s: sp.Symbol(s.name) for s in self.real_symbols or (self.real_symbol,)})
 
     @property
     def latex(self) -> str:
@@ -110,7 +127,7 @@ class Expression:
 
     @property
     def is_constant(self) -> bool:
-        return self.real_symbol not in self.real_sympy.free_symbols
+        return not (set(self.real_symbols or (self.real_symbol,)) & self.real_sympy.free_symbols)
 
     def __repr__(self) -> str:
         return f"Expression({self.text!r})"
@@ -121,27 +138,37 @@ def to_plain(expr: sp.Expr, real_symbol: sp.Symbol) -> sp.Expr:
     return expr.xreplace({real_symbol: sp.Symbol(real_symbol.name)})
 
 
-def parse(text: str, variable: str = "x") -> Expression:
-    """Parse ``text`` (an expression in ``variable``) without executing it.
+def parse(text: str, variable: str = "x", *, variables: tuple[str, ...] | None = None) -> Expression:
+    """Parse ``text`` (an expression in ``variable``, or in ``variables``) without executing it.
 
-    Allowed: numbers, the variable, ``pi``, ``e``, ``+ - * / **``, unary minus and plus,
-    and one-argument calls of the catalogue (``core.expression.catalogue.CATALOGUE``). Anything else,
-    and any text beyond the size limits, raises ``ExpressionError`` saying what and where.
+    Allowed: numbers, the variables, ``pi``, ``e``, ``+ - * / **``, unary minus and plus,
+    and calls of the catalogue (``core.expression.catalogue.CATALOGUE``) with their number of
+    arguments; a few functions take two variables and exist only where two are declared
+    (``atan2``, ``hypot``). Anything else, and any text beyond the size limits, raises
+    ``ExpressionError`` saying what and where. ``parse(text)`` is an expression in x alone;
+    ``parse(text, variables=("x", "y"))`` one in x and y.
     """
-    if variable not in VARIABLES:
-        raise ValueError(f"variable must be one of {VARIABLES}")
+    names = _check_variables((variable,) if variables is None else variables)
     # ast reads one line without leading blanks: runs of whitespace become one space, and
     # every column reported back is mapped to the text as typed
     stripped = check_text(text, GRAMMAR)
     columns = _Columns(text, stripped)
     tree = parse_tree(stripped, GRAMMAR, lambda exc: _syntax_error(text, stripped, exc, columns))
-    symbol = sp.Symbol(variable, real=True)
-    built = _Builder(variable, symbol, columns).build(tree.body, depth=0)
+    symbols = tuple(sp.Symbol(name, real=True) for name in names)
+    built = _Builder(names, symbols, columns).build(tree.body, depth=0)
     if tree_size(built.sym) > MAX_SYMPY_NODES:  # e.g. gelu(gelu(...)) doubles at each level
         raise ExpressionError("err.expr_expanded", limit=MAX_SYMPY_NODES)
     if _largest_number(built.sym) > MAX_NUMBER_DIGITS:  # a product of many large literals
         raise ExpressionError("err.expr_digits", col=1, digits=_largest_number(built.sym), limit=MAX_NUMBER_DIGITS)
-    return Expression(stripped, variable, built.sym, symbol, built.code, built.torch_fn)
+    return Expression(stripped, names[0], built.sym, symbols[0], built.code, built.torch_fn, names, symbols)
+
+
+def _check_variables(variables: object) -> tuple[str, ...]:
+    """The declared variables as a tuple, one of ``DECLARATIONS``."""
+    names = tuple(variables) if isinstance(variables, (tuple, list)) else None
+    if names not in DECLARATIONS:
+        raise ValueError(f"variables must be one of {DECLARATIONS}, got {variables!r}")
+    return names
 
 
 def tree_size(expr: sp.Basic) -> int:
@@ -169,9 +196,9 @@ def _checked_constant(value: float | complex, col: int) -> float:
 class _Builder:
     """Walks a parsed tree, checking every node against the allowlist."""
 
-    def __init__(self, variable: str, symbol: sp.Symbol, columns: _Columns) -> None:
-        self.variable = variable
-        self.symbol = symbol
+    def __init__(self, variables: tuple[str, ...], symbols: tuple[sp.Symbol, ...], columns: _Columns) -> None:
+        self.variables = variables
+        self.symbols = symbols
         self.columns = columns
 
     def build(self, node: ast.AST, depth: int) -> _Built:
@@ -206,14 +233,17 @@ class _Builder:
         return _Built(lambda t: f, sym, repr(v), _PREC["atom"], f)
 
     def _name(self, node: ast.Name, col: int) -> _Built:
-        if node.id == self.variable:
-            return _Built(lambda t: t, self.symbol, self.variable, _PREC["atom"])
+        if node.id in self.variables:
+            k = self.variables.index(node.id)
+            return _Built(lambda v: v[k], self.symbols[k], node.id, _PREC["atom"])
         if node.id in CONSTANTS:
             f, sym, code = CONSTANTS[node.id]
             return _Built(lambda t: f, sym, code, _PREC["atom"], f)
         if node.id in CATALOGUE:
             raise ExpressionError("err.expr_call_needed", col=col, name=node.id)
-        raise ExpressionError("err.expr_name", col=col, name=node.id[:20], variable=self.variable)
+        if len(self.variables) > 1:
+            raise ExpressionError("err.expr_name_many", col=col, name=node.id[:20], variables=", ".join(self.variables))
+        raise ExpressionError("err.expr_name", col=col, name=node.id[:20], variable=self.variables[0])
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> _Built:
         inner = self.build(node.operand, depth + 1)
@@ -249,7 +279,7 @@ class _Builder:
     def _call(self, node: ast.Call, depth: int, col: int) -> _Built:
         func = node.func
         if isinstance(func, (ast.Constant, ast.BinOp, ast.UnaryOp, ast.Call)) or (
-            isinstance(func, ast.Name) and (func.id == self.variable or func.id in CONSTANTS)
+            isinstance(func, ast.Name) and (func.id in self.variables or func.id in CONSTANTS)
         ):
             # 2(x+1), (x+1)(x-1), x(x+1): a product written without its *
             raise ExpressionError(
@@ -259,22 +289,62 @@ class _Builder:
             raise ExpressionError("err.expr_node", col=col, what=describe(func))
         name = func.id
         entry = CATALOGUE.get(name)
-        if entry is None:
-            raise ExpressionError("err.expr_function", col=col, name=name[:20], allowed=", ".join(CATALOGUE))
-        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-            raise ExpressionError("err.expr_arity", col=col, name=name)
-        arg = self.build(node.args[0], depth + 1)
-        if arg.value is not None:
+        if entry is None or len(self.variables) < entry.min_variables:
+            allowed = ", ".join(n for n, e in CATALOGUE.items() if e.min_variables <= len(self.variables))
+            raise ExpressionError("err.expr_function", col=col, name=name[:20], allowed=allowed)
+        if node.keywords or len(node.args) != entry.arity or any(isinstance(a, ast.Starred) for a in node.args):
+            raise ExpressionError(
+                "err.expr_arity" if entry.arity == 1 else "err.expr_arity_many",
+                col=col,
+                name=name,
+                count=entry.arity,
+                example=entry.example,
+            )
+        args = [self.build(a, depth + 1) for a in node.args]
+        for k in entry.constant_args:
+            if args[k].value is None:
+                raise ExpressionError(
+                    "err.expr_constant_arg",
+                    col=self.columns.of_node(node.args[k]),
+                    name=name,
+                    position=k + 1,
+                    example=entry.example,
+                )
+        if entry.validate is not None:
+            problem = entry.validate(*(a.value for a in args))
+            if problem is not None:
+                raise ExpressionError(problem, col=col, name=name, example=entry.example)
+        syms = [a.sym for a in args]
+        if all(a.value is not None for a in args):
             try:
-                raw = entry.float_fn(arg.value)
+                raw = entry.float_fn(*(a.value for a in args))
             except (OverflowError, ValueError, ZeroDivisionError):
                 raw = math.nan
             f = _checked_constant(raw, col)
-            sym = entry.sympy_fn(arg.sym)
-            return _Built(lambda t: f, sym, repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f)
-        sym = entry.sympy_fn(arg.sym)
-        inner, torch_fn = arg.torch_fn, entry.torch_fn
-        return _Built(lambda t: torch_fn(inner(t)), sym, f"{entry.code}({arg.code})", _PREC["atom"])
+            return _Built(
+                lambda t: f, entry.sympy_fn(*syms), repr(f), _PREC["atom"] if math.copysign(1.0, f) > 0 else _PREC["neg"], f
+            )
+        sym = entry.sympy_fn(*syms)
+        torch_fn = entry.torch_fn
+        if entry.arity == 1:
+            inner = args[0].torch_fn
+            return _Built(lambda v: torch_fn(inner(v)), sym, f"{entry.code}({args[0].code})", _PREC["atom"])
+        # several arguments: a constant in a tensor slot becomes a 0-d tensor of the variables'
+        # dtype (torch.maximum takes tensors only); a constant slot (clamp's bounds) stays a float
+        parts = [_argument(a, k in entry.constant_args) for k, a in enumerate(args)]
+        codes = [
+            a.code if (k in entry.constant_args or a.value is None) else f"torch.tensor({a.code})" for k, a in enumerate(args)
+        ]
+        code = entry.code_format.format(*codes) if entry.code_format else f"{entry.code}({', '.join(codes)})"
+        return _Built(lambda v: torch_fn(*(p(v) for p in parts)), sym, code, _PREC["atom"])
+
+
+def _argument(arg: _Built, keep_float: bool) -> Callable[[tuple[torch.Tensor, ...]], "torch.Tensor | float"]:
+    """How one argument of a several-argument call is computed from the variables."""
+    if arg.value is None or keep_float:
+        return arg.torch_fn
+    value = arg.value
+    return lambda v: _like(value, v[0])
 
 
 def _wrap(b: _Built, prec: int) -> str:
@@ -335,10 +405,10 @@ def _largest_number(expr: sp.Basic) -> int:
 
 
 def _torch_pow(lf: TorchFn, rf: TorchFn) -> TorchFn:
-    def fn(t: torch.Tensor) -> torch.Tensor:
-        base, exponent = lf(t), rf(t)
+    def fn(v: tuple[torch.Tensor, ...]) -> torch.Tensor:
+        base, exponent = lf(v), rf(v)
         if not isinstance(base, torch.Tensor):  # constant ** tensor, e.g. 2**x
-            return torch.pow(torch.as_tensor(base, dtype=t.dtype, device=t.device), exponent)
+            return torch.pow(_like(base, v[0]), exponent)
         return base**exponent
 
     return fn
@@ -348,7 +418,12 @@ def _torch_op(op: str, lf: TorchFn, rf: TorchFn) -> TorchFn:
     if op == "**":
         return _torch_pow(lf, rf)
     f = _ARITH[op]
-    return lambda t: f(lf(t), rf(t))
+    return lambda v: f(lf(v), rf(v))
+
+
+def _like(value: float, reference: torch.Tensor) -> torch.Tensor:
+    """A constant as a 0-d tensor of the reference's dtype and device (broadcasts without copying)."""
+    return torch.as_tensor(value, dtype=reference.dtype, device=reference.device)
 
 
 class _Columns:

@@ -72,6 +72,18 @@ TEXTS = {
         "Coluna {col}: função desconhecida '{name}'. Catálogo: {allowed}.",
         "Column {col}: unknown function '{name}'. Catalogue: {allowed}.",
     ),
+    "err.expr_arity_many": (
+        "Coluna {col}: {name} recebe exatamente {count} argumentos, sem nomes (ex.: {example}).",
+        "Column {col}: {name} takes exactly {count} arguments, without names (e.g. {example}).",
+    ),
+    "err.expr_constant_arg": (
+        "Coluna {col}: o argumento {position} de {name} deve ser um número fixo (ex.: {example}).",
+        "Column {col}: argument {position} of {name} must be a fixed number (e.g. {example}).",
+    ),
+    "err.expr_name_many": (
+        "Coluna {col}: nome desconhecido '{name}'. As variáveis são {variables}; constantes: pi, e.",
+        "Column {col}: unknown name '{name}'. The variables are {variables}; constants: pi, e.",
+    ),
     "err.expr_arity": (
         "Coluna {col}: {name} recebe exatamente um argumento, sem nomes (ex.: {name}(x)).",
         "Column {col}: {name} takes exactly one argument, without names (e.g. {name}(x)).",
