@@ -13,6 +13,7 @@ TEXTS = {
     "nav.performance": ("Desempenho", "Performance"),
     "nav.derivatives": ("Derivadas", "Derivatives"),
     "nav.chain_rule": ("Regra da cadeia", "Chain rule"),
+    "nav.gradients": ("Gradientes", "Gradients"),
     "nav.stability": ("Estabilidade numérica", "Numerical stability"),
     "sidebar.labs": ("Laboratórios", "Labs"),
     "sidebar.presentation": ("Modo apresentação", "Presentation mode"),

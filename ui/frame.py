@@ -56,6 +56,7 @@ PAGES = (
     ("pages/2_performance.py", "nav.performance", ":material/speed:"),
     ("pages/3_derivatives.py", "nav.derivatives", ":material/show_chart:"),
     ("pages/4_chain_rule.py", "nav.chain_rule", ":material/link:"),
+    ("pages/5_gradients.py", "nav.gradients", ":material/explore:"),
     ("pages/6_stability.py", "nav.stability", ":material/balance:"),
 )
 

@@ -1,0 +1,1 @@
+"""The Gradients lab: functions of two variables, the gradient field, the Hessian and torch.optim."""

@@ -1,0 +1,6 @@
+"""Gradients lab strings (texts_page).
+
+{key: (pt-BR, en)}
+"""
+
+TEXTS: dict[str, tuple[str, str]] = {}
