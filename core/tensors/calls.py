@@ -8,6 +8,7 @@ page as a translation key and its parameters: plain data that ``st.cache_data`` 
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,15 +40,37 @@ def library_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
+# ``warnings.catch_warnings`` swaps process-wide state: the lab's own uses take turns, so that
+# one session's call cannot silence or collect the warnings of another's.
+_WARNINGS_LOCK = threading.RLock()
+
+
 def attempt(fn: Callable[[], Any]) -> tuple[Any, str | None]:
     """Run a library call; (result, None) or (None, its message). Warnings are silenced
     because the comparison between the libraries is reported separately."""
     try:
-        with warnings.catch_warnings():
+        with _WARNINGS_LOCK, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return fn(), None
     except Exception as exc:  # any library failure is a result to show
         return None, library_message(exc)
+
+
+def warning_message(record: warnings.WarningMessage) -> str:
+    """``"UserWarning: Using a non-tuple sequence ..."``: the library's own text, whole."""
+    return f"{record.category.__name__}: {record.message}"
+
+
+def attempt_recorded(fn: Callable[[], Any]) -> tuple[Any, str | None, tuple[str, ...]]:
+    """Like ``attempt``, and the warnings the call raised too, each once, in order: they
+    are part of what the library said about the call."""
+    with _WARNINGS_LOCK, warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        try:
+            result, error = fn(), None
+        except Exception as exc:  # any library failure is a result to show
+            result, error = None, library_message(exc)
+    return result, error, tuple(dict.fromkeys(warning_message(r) for r in records))
 
 
 class Verdict:

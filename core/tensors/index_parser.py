@@ -76,14 +76,28 @@ IndexItem = Any  # int | slice | EllipsisType | None | list | Mask
 
 @dataclass(frozen=True)
 class ParsedIndex:
-    """A checked index: ``items`` rebuilt from the allowlist, ``text`` in canonical form."""
+    """A checked index: ``items`` rebuilt from the allowlist, ``text`` in canonical form.
+
+    ``as_tuple``: whether the brackets hold a tuple, as in ``X[0, 1]`` or ``X[[0],]`` (a comma at
+    the top level), or a single object, as in ``X[0]`` or ``X[[[0], [1]]]``. Python passes the
+    one or the other to ``__getitem__``, and the libraries may read them differently.
+    """
 
     text: str
     items: tuple[IndexItem, ...]
+    as_tuple: bool = True
 
-    def materialise(self, x: Any) -> tuple[Any, ...]:
-        """The index as the library expects it; masks are evaluated on ``x`` itself."""
-        return tuple(item.evaluate(x) if isinstance(item, Mask) else item for item in self.items)
+    def materialise(self, x: Any) -> Any:
+        """The index exactly as typed: the tuple, or the single object when no comma made one
+        (nothing is added). Masks are evaluated on ``x`` itself."""
+        objects = tuple(item.evaluate(x) if isinstance(item, Mask) else item for item in self.items)
+        return objects if self.as_tuple else objects[0]
+
+    @property
+    def bare_list(self) -> list[Any] | None:
+        """The list when the brackets hold one list and nothing else (``X[[[0], [1]]]``)."""
+        single = not self.as_tuple and isinstance(self.items[0], list)
+        return self.items[0] if single else None
 
     @property
     def has_mask(self) -> bool:
@@ -97,9 +111,11 @@ def parse_index(text: str) -> ParsedIndex:
     optional integer start/stop/step, ``...``, ``None``, lists of integers (nested up
     to 4 levels), and masks comparing ``X`` with a number (``X > 0.5``, ``0 <= X``,
     combined with ``&``, ``|``, ``~``), separated by commas. ``0, :`` without
-    ``X[...]`` around it is accepted too. Everything else (names, attributes, calls,
-    strings, floats as indices, comprehensions, lambdas...) is an ``ExpressionError``.
-    The length is checked before parsing, so a huge text is refused in O(1).
+    ``X[...]`` around it is accepted too. What the brackets hold is kept as typed: a
+    tuple only where a comma at the top level makes one (``as_tuple``). Everything
+    else (names, attributes, calls, strings, floats as indices, comprehensions,
+    lambdas...) is an ``ExpressionError``. The length is checked before parsing, so a
+    huge text is refused in O(1).
     """
     source = check_text(text, GRAMMAR)
     if not source.startswith("X["):
@@ -107,9 +123,10 @@ def parse_index(text: str) -> ParsedIndex:
     body = parse_tree(source, GRAMMAR, _syntax_error).body
     if not (isinstance(body, ast.Subscript) and _is_x(body.value)):
         raise ExpressionError("tens.err.index_form")
-    entries = body.slice.elts if isinstance(body.slice, ast.Tuple) else [body.slice]
+    as_tuple = isinstance(body.slice, ast.Tuple)
+    entries = body.slice.elts if as_tuple else [body.slice]
     items = tuple(_item(node) for node in entries)
-    return ParsedIndex(text=ast.unparse(body), items=items)
+    return ParsedIndex(text=ast.unparse(body), items=items, as_tuple=as_tuple)
 
 
 def _syntax_error(exc: SyntaxError) -> ExpressionError:
@@ -154,7 +171,18 @@ def _optional_int(node: ast.AST | None) -> int | None:
 
 
 def _int_list(node: ast.List, depth: int) -> list[Any]:
-    """``[0, 2]`` or nested ``[[0], [2]]`` (one index array per dimension)."""
+    """``[0, 2]``, ``[[0], [2]]``: integers and lists of them, nested up to ``MAX_LIST_DEPTH``.
+
+    What the libraries make of it depends on where it stands. As one entry of a tuple
+    (``X[[0, 2], 1]``, ``X[:, [[0], [2]]]``) both read it as one integer index array whose
+    shape is the nesting: ``[[0], [2]]`` is an array of shape (2, 1), not one index per
+    dimension. Alone in the brackets (``X[[[0], [1]]]``) NumPy still reads one array, of
+    shape (2, 1); PyTorch 2.13 reads a list that holds a list (and has fewer than 32
+    entries) as a tuple of indices, ``X[[0], [1]]``, and warns that this reading is deprecated (a flat list of integers is
+    one index array in both). A ragged list such as ``[0, [1]]`` is accepted here as typed:
+    NumPy refuses to make an array of it. ``index_tensor`` runs the index as typed and
+    reports where the two readings part.
+    """
     if depth > MAX_LIST_DEPTH:
         raise ExpressionError("tens.err.index_deep", limit=MAX_LIST_DEPTH)
     return [_int_list(elt, depth + 1) if isinstance(elt, ast.List) else _int_value(elt) for elt in node.elts]

@@ -102,6 +102,21 @@ TEXTS = {
         "NumPy treats an integer next to lists as one more advanced index and, when advanced indices are "
         "separated by a slice, None or ..., moves their dimensions to the front; PyTorch does not.",
     ),
+    "tens.diff.reading_shape": (
+        "Diferença: NumPy devolve formato {numpy} e PyTorch devolve {torch}.",
+        "Difference: NumPy returns shape {numpy} and PyTorch returns {torch}.",
+    ),
+    "tens.diff.reading": (
+        "As bibliotecas leem `{index}` de jeitos diferentes. Entre os colchetes há uma lista só, sem "
+        "vírgula fora dela: o NumPy a lê como um único array de índices inteiros; o PyTorch a lê como uma "
+        "tupla de índices, como se você tivesse escrito `{as_tuple}`. Para ter a leitura do NumPy nas duas, "
+        "ponha uma vírgula depois da lista (`{with_comma}`); para ter a do PyTorch, escreva a tupla.",
+        "The libraries read `{index}` differently. The brackets hold a single list, with no comma outside "
+        "it: NumPy reads it as one array of integer indices; PyTorch reads it as a tuple of indices, as if "
+        "you had typed `{as_tuple}`. For NumPy's reading in both, put a comma after the list "
+        "(`{with_comma}`); for PyTorch's, type the tuple.",
+    ),
+    "tens.diff.warning": ("Aviso do {library}: `{warning}`", "{library} warns: `{warning}`"),
     "tens.diff.scalar": (
         "Diferença: com um inteiro por dimensão, o NumPy devolve um escalar (uma cópia), e o PyTorch um "
         "tensor de dimensão 0 que ainda é uma view de X.",
@@ -308,6 +323,10 @@ TEXTS = {
     "tens.err.index_both": (
         "NumPy e PyTorch recusam {index}.  \nNumPy: `{numpy}`  \nPyTorch: `{torch}`",
         "NumPy and PyTorch both refuse {index}.  \nNumPy: `{numpy}`  \nPyTorch: `{torch}`",
+    ),
+    "tens.err.index_both_warned": (
+        "NumPy e PyTorch recusam {index}.  \nNumPy: `{numpy}`  \nPyTorch: `{torch}`  \nAviso do {library}: `{warning}`",
+        "NumPy and PyTorch both refuse {index}.  \nNumPy: `{numpy}`  \nPyTorch: `{torch}`  \n{library} warns: `{warning}`",
     ),
     "tens.err.broadcast": (
         "Os formatos {a} e {b} não são compatíveis para broadcasting.  \nNumPy: `{numpy}`  \nPyTorch: `{torch}`",

@@ -89,6 +89,27 @@ def test_negative_step_flags_the_difference(fresh):
     assert any("step must be greater than zero" in w.value for w in at.warning)
 
 
+def test_list_of_lists_without_comma_shows_how_the_libraries_read_it(fresh):
+    """Issue 14: X[[[0], [1]]] is one index array of shape (2, 1) in NumPy, and a tuple of
+    indices in PyTorch 2.13, which warns; the page used to say they agree on (2, 1, 2, 4)."""
+    at = fresh("en")
+    at.text_input(key="tens_index").set_value("X[[[0], [1]]]").run()
+    assert not at.exception and not at.error
+    notes = [w.value for w in at.tabs[0].warning]
+    assert "Difference: NumPy returns shape (2, 1, 2, 4) and PyTorch returns (1, 4)." in notes
+    assert any("as if you had typed `X[[0], [1]]`" in n and "`X[[[0], [1]],]`" in n for n in notes), notes
+    warned = [n for n in notes if n.startswith("PyTorch warns: `UserWarning: Using a non-tuple sequence")]
+    assert len(warned) == 1 and "deprecated" in warned[0]
+    got = charts(at)
+    assert "(2, 1, 2, 4)" in got["_result"]["layout"]["title"]["text"]
+    assert "(1, 4)" in got["_result_torch"]["layout"]["title"]["text"]
+    rows = at.tabs[0].table[0].value
+    assert list(rows.iloc[:, 2]) == ["(2, 1, 2, 4)", "(1, 4)"]
+    at.text_input(key="tens_index").set_value("X[[[0], [1]],]").run()
+    assert not at.tabs[0].warning
+    assert "(NumPy = PyTorch)" in charts(at)["_result"]["layout"]["title"]["text"]
+
+
 def test_bad_shape_shows_an_error_without_traceback(fresh):
     at = fresh("en")
     at.text_input(key="tens_shape").set_value("9, 9").run()

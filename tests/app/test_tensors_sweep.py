@@ -76,7 +76,7 @@ SWEEP = [
     ("segmented_control", "tens_pattern", ["torch.randn", "torch.arange", "torch.rand"]),
     ("number_input", "tens_seed", [0, MAX_SEED, -1, MAX_SEED + 1, 12345, 0]),
     ("pills", "tens_index_preset", [*INDEX_PRESETS[1:], INDEX_PRESETS[0]]),
-    ("text_input", "tens_index", ["X[-1]", "X[..., 1:3]", "X[[0, 0], None]", "X[9]", "X.T", "X[0]"]),
+    ("text_input", "tens_index", ["X[-1]", "X[..., 1:3]", "X[[0, 0], None]", "X[[[0], [1]]]", "X[9]", "X.T", "X[0]"]),
     ("text_input", "tens_target", ["()", "-1", "4096", "2, -1, 1, 1, 1, 1", "x", "3.5", "4, -1"]),
     ("segmented_control", "tens_method", [*RESHAPE_METHODS, "view"]),
     ("toggle", "tens_transpose", [True, False]),

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 
 CHART = '[data-testid="stPlotlyChart"]'
 ERROR = '[data-testid="stAlertContentError"]'
+WARNING = '[data-testid="stAlertContentWarning"]'
 
 
 def type_into(page, key: str, text: str) -> None:
@@ -30,6 +31,15 @@ def test_tensors_page_draws_and_reports_bad_input(page, app_url):
     assert_no_exception(page)
     assert page.locator(ERROR).count() == 0
     assert page.get_by_text("X[[0, 2], 1]: formato (2, 4)").count() > 0
+
+    # issue 14: a list of lists with no comma, read differently by the two libraries
+    type_into(page, "tens_index", "X[[[0], [1]]]")
+    assert_no_exception(page)
+    warning = page.locator(WARNING, has_text="NumPy devolve formato (2, 1, 2, 4) e PyTorch devolve (1, 4)")
+    warning.wait_for(state="visible", timeout=30_000)
+    page.locator(WARNING, has_text="Using a non-tuple sequence for multidimensional indexing").wait_for(state="visible")
+    assert page.get_by_text("X[[[0], [1]]] no PyTorch: formato (1, 4)").count() > 0
+    screenshot(page, "tensors-nested-list")
 
     type_into(page, "tens_index", "__import__('os')")
     assert_no_exception(page)

@@ -243,3 +243,24 @@ def test_common_mistakes_keep_their_own_messages():
         with pytest.raises(ExpressionError) as info:
             parse_index(text)
         assert info.value.key == key, text
+
+
+def test_the_index_is_passed_exactly_as_typed():
+    """Issue 14: a tuple only where the text has a comma at the top level."""
+    cases = {
+        "X[[[0], [1]]]": (False, [[0], [1]]),
+        "X[[[0], [1]],]": (True, ([[0], [1]],)),
+        "X[[0], [1]]": (True, ([0], [1])),
+        "X[0]": (False, 0),
+        "X[0,]": (True, (0,)),
+        "0, :": (True, (0, slice(None))),
+        "[[0], [1]]": (False, [[0], [1]]),
+        "X[()]": (True, ()),
+        "X[...]": (False, Ellipsis),
+    }
+    for text, (as_tuple, passed) in cases.items():
+        index = parse_index(text)
+        assert index.as_tuple is as_tuple, text
+        assert index.materialise(None) == passed, text
+    assert parse_index("X[[[0], [1]]]").bare_list == [[0], [1]]
+    assert parse_index("X[[0, 1],]").bare_list is None and parse_index("X[0]").bare_list is None

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import LabError
+from core.tensors.calls import attempt_recorded
 from core.tensors.index_parser import Mask
 from core.tensors.indexing import index_tensor
 from core.tensors.presets import (
@@ -95,7 +96,7 @@ def check_against_libraries(x: np.ndarray, text: str, np_items, torch_items) -> 
         # arange values are flat indices: the library's own output is the position reference
         np.testing.assert_array_equal(outcome.positions, ref.astype(np.int64))
     same = err_np is None and err_t is None and ref_np.shape == ref_t.shape and np.array_equal(ref_np, ref_t)
-    flagged = {n.key for n in report.differences} - {"tens.diff.scalar", "tens.diff.view"}
+    flagged = {n.key for n in report.differences} - {"tens.diff.scalar", "tens.diff.view", "tens.diff.warning"}
     assert bool(flagged) == (not same)
 
 
@@ -103,7 +104,8 @@ def check_against_libraries(x: np.ndarray, text: str, np_items, torch_items) -> 
 def test_random_basic_and_list_indices_match_numpy_and_torch(data, shape):
     text, items = data.draw(index_items(shape))
     x = make_tensor(shape, "arange")
-    check_against_libraries(x, text, items, items)
+    typed = items[0] if len(items) == 1 else items  # "X[0]" passes 0, "X[0, 1]" the tuple
+    check_against_libraries(x, text, typed, typed)
 
 
 @given(shape=shapes, op=st.sampled_from([">", ">=", "<", "<=", "==", "!="]), cut=st.integers(-2, 40))
@@ -111,7 +113,7 @@ def test_random_masks_match_numpy_and_torch(shape, op, cut):
     x = make_tensor(shape, "arange")
     value = cut + 0.5 if op in (">", "<") else cut
     mask = Mask(op, (value,))
-    check_against_libraries(x, f"X[X {op} {value}]", (mask.evaluate(x),), (mask.evaluate(torch.tensor(x)),))
+    check_against_libraries(x, f"X[X {op} {value}]", mask.evaluate(x), mask.evaluate(torch.tensor(x)))
 
 
 @given(shape=shapes, low=st.integers(-1, 30), width=st.integers(0, 10), seed=st.integers(0, 99))
@@ -227,3 +229,102 @@ def test_number_on_the_left_of_a_mask_is_flipped():
 def test_index_on_a_tensor_beyond_the_bounds_is_refused():
     with pytest.raises(LabError):
         index_tensor(np.zeros((9, 2)), "X[0]")
+
+
+# --------------------------------------------------------------------------------------
+# Issue 14: the index exactly as typed, the libraries' warnings, views of views.
+
+TORCH_TUPLE_WARNING = "UserWarning: Using a non-tuple sequence for multidimensional indexing is deprecated"
+
+
+def test_list_of_lists_without_comma_is_read_differently_and_reported():
+    """NumPy reads X[[[0], [1]]] as one index array of shape (2, 1); PyTorch 2.13 reads the
+    list as the tuple X[[0], [1]] and warns. The playground used to pass a tuple to both."""
+    x = make_tensor((3, 2, 4), "rand", 0)
+    report = index_tensor(x, "X[[[0], [1]]]")
+    assert report.numpy.shape == (2, 1, 2, 4) and report.torch.shape == (1, 4)
+    np.testing.assert_array_equal(report.numpy.values, x[np.array([[0], [1]])])
+    np.testing.assert_array_equal(report.torch.values, x[[0], [1]])
+    np.testing.assert_array_equal(report.torch.positions, [[4, 5, 6, 7]])  # X[0, 1]
+    keys = [n.key for n in report.differences]
+    assert keys == ["tens.diff.reading_shape", "tens.diff.reading", "tens.diff.warning"]
+    shapes, reading, warning = report.differences
+    assert shapes.params == {"numpy": "(2, 1, 2, 4)", "torch": "(1, 4)"}
+    assert reading.params == {"index": "X[[[0], [1]]]", "as_tuple": "X[[0], [1]]", "with_comma": "X[[[0], [1]],]"}
+    assert warning.params["library"] == "PyTorch"
+    assert warning.params["warning"].startswith(TORCH_TUPLE_WARNING)
+    assert report.numpy.warnings == ()
+    assert [key for _, key, _ in report.drawn] == ["tens_fig_result", "tens_fig_result_torch"]
+    assert report.drawn[0][2].key == "tens.index.result_numpy"
+
+
+def test_list_of_lists_with_a_comma_is_one_array_in_both():
+    report = index_tensor(make_tensor((3, 2, 4), "arange"), "X[[[0], [1]],]")
+    assert report.numpy.shape == report.torch.shape == (2, 1, 2, 4)
+    assert report.differences == () and report.torch.warnings == ()
+
+
+def test_ragged_list_is_refused_by_numpy_and_read_as_a_tuple_by_torch():
+    report = index_tensor(make_tensor((3, 2, 4), "arange"), "X[[0, [1]]]")
+    assert report.numpy.error.startswith("ValueError: setting an array element with a sequence")
+    np.testing.assert_array_equal(report.torch.values, [[4, 5, 6, 7]])  # X[0, [1]]
+    assert [n.key for n in report.differences] == ["tens.diff.one_fails", "tens.diff.reading", "tens.diff.warning"]
+
+
+def test_both_refusing_a_bare_list_keeps_the_torch_warning():
+    with pytest.raises(LabError) as info:
+        index_tensor(make_tensor((3, 2, 4), "arange"), "X[[[0], [5]]]")
+    assert info.value.key == "tens.err.index_both_warned"
+    assert "for axis 0 with size 3" in info.value.params["numpy"]
+    assert "for dimension 1 with size 2" in info.value.params["torch"]  # the tuple reading
+    assert info.value.params["warning"].startswith(TORCH_TUPLE_WARNING)
+    assert TORCH_TUPLE_WARNING.split(": ", 1)[1] in info.value.message("en")
+
+
+def test_view_of_a_view_is_a_view():
+    """X itself a view of a view: NumPy's ``.base`` of X[0] is the arange that owns the memory,
+    not X, and the old check called it a copy. The reference: writing into the result
+    changes X (in NumPy, on a copy of X's owner; in PyTorch, on a tensor made from X)."""
+    owner = np.arange(48.0)
+    x = owner.reshape(6, 8)[::2, 1:5]  # a view of a view, not contiguous
+    assert x.base is owner
+    cases = {
+        "X[0]": 0,
+        "X[:, ::2]": (slice(None), slice(None, None, 2)),
+        "X[..., 1]": (Ellipsis, 1),
+        "X[None, 1:]": (None, slice(1, None)),
+        "X[[0]]": [0],
+        "X[X > 20]": None,
+    }
+    for text, index in cases.items():
+        report = index_tensor(x, text)
+        probe, tensor = owner.copy().reshape(6, 8)[::2, 1:5], torch.tensor(x)
+        out_np = probe[probe > 20 if index is None else index]
+        out_t = tensor[tensor > 20 if index is None else index]
+        out_np[...] = -1
+        out_t.fill_(-1)
+        assert report.numpy.is_view is bool((probe != x).any()), text
+        assert report.torch.is_view is bool((tensor.numpy() != x).any()), text
+    assert index_tensor(x, "X[0]").numpy.is_view and not index_tensor(x, "X[[0]]").torch.is_view
+
+
+def test_empty_result_is_neither_view_nor_copy():
+    report = index_tensor(make_tensor((3, 4), "arange"), "X[1:1]")
+    assert report.numpy.shape == report.torch.shape == (0, 4)
+    assert report.numpy.is_view is None and report.torch.is_view is None
+    assert report.differences == ()
+
+
+def test_the_reading_is_found_from_the_results_not_from_the_warning(monkeypatch):
+    """A later PyTorch may read the list the same way without warning: the difference is
+    still reported, found by running the tuple reading, not by the deprecation's text."""
+    from core.tensors import indexing
+
+    def silent(fn):
+        result, error, _ = attempt_recorded(fn)
+        return result, error, ()
+
+    monkeypatch.setattr(indexing, "attempt_recorded", silent)
+    report = index_tensor(make_tensor((3, 2, 4), "arange"), "X[[[0], [1]]]")
+    assert report.torch.warnings == ()
+    assert [n.key for n in report.differences] == ["tens.diff.reading_shape", "tens.diff.reading"]
