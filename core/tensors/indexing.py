@@ -231,5 +231,5 @@ def _index_differences(x: np.ndarray, index: ParsedIndex, a: Outcome, b: Outcome
     if a.scalar and b.values is not None and b.values.ndim == 0:
         notes.append(Note("tens.diff.scalar", {}))
     elif None not in (a.is_view, b.is_view) and a.is_view != b.is_view:
-        notes.append(Note("tens.diff.view", {"numpy": a.is_view, "torch": b.is_view}))
+        notes.append(Note("tens.diff.view", {}) if a.is_view else Note("tens.diff.copy", {}))
     return (*notes, *said)

@@ -124,8 +124,12 @@ TEXTS = {
         "0-d tensor that is still a view of X.",
     ),
     "tens.diff.view": (
-        "Diferença: view no NumPy: {numpy}; view no PyTorch: {torch}.",
-        "Difference: view in NumPy: {numpy}; view in PyTorch: {torch}.",
+        "Diferença: o NumPy devolve uma view (compartilha a memória de X) e o PyTorch uma cópia.",
+        "Difference: NumPy returns a view (it shares X's memory) and PyTorch a copy.",
+    ),
+    "tens.diff.copy": (
+        "Diferença: o NumPy devolve uma cópia e o PyTorch uma view (compartilha a memória de X).",
+        "Difference: NumPy returns a copy and PyTorch a view (it shares X's memory).",
     ),
     "tens.diff.broadcast": (
         "Diferença entre as bibliotecas: NumPy `{numpy}`, PyTorch `{torch}`.",
