@@ -3,8 +3,8 @@
 A notebook can use it directly: ``from core import differentiate, parse, log_exp, chain_rule``.
 
 Shared pieces sit at this level (errors, i18n, devices, style, checks, the governor); each lab is one
-package (``core.derivatives``, ``core.chain``, ``core.stability``, ``core.tensors``,
-``core.performance``) and the expression package ``core.expression`` serves them all.
+package (``core.derivatives``, ``core.chain``, ``core.gradients``, ``core.stability``,
+``core.tensors``, ``core.performance``) and the expression package ``core.expression`` serves them all.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from core.derivatives import Derivative, differentiate, exact_derivative, step_s
 from core.derivatives.graph import expression_graph_dot
 from core.errors import ExpressionError, LabError
 from core.expression import Expression, parse
+from core.gradients import Descent, GradientField, Hessian, descend, gradient_field, hessian, largest_stable_lr
 from core.performance import (
     InplaceResult,
     VectorizationResult,
@@ -53,9 +54,12 @@ from core.tensors import broadcast_report, concat_report, conversion_demo, index
 __all__ = [
     "ChainResult",
     "Derivative",
+    "Descent",
     "ExpThresholds",
     "Expression",
     "ExpressionError",
+    "GradientField",
+    "Hessian",
     "InplaceResult",
     "LabError",
     "VectorizationResult",
@@ -71,6 +75,7 @@ __all__ = [
     "compare_logsumexp",
     "concat_report",
     "conversion_demo",
+    "descend",
     "differentiate",
     "error_map",
     "exact_chain_derivative",
@@ -79,8 +84,11 @@ __all__ = [
     "explain",
     "expression_graph_dot",
     "failure_regions",
+    "gradient_field",
+    "hessian",
     "index_tensor",
     "inplace_benchmark",
+    "largest_stable_lr",
     "log_exp",
     "measure",
     "nonscalar_trap",
