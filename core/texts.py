@@ -170,10 +170,10 @@ TEXTS = {
     "home.intro": (
         "Escolha uma função, e o app a constrói como uma expressão PyTorch, roda o autograd numa grade "
         "no dispositivo e no dtype escolhidos e compara com a derivada exata (simbólica). Em volta disso, "
-        "laboratórios de tensores, desempenho, regra da cadeia e estabilidade numérica, todos medidos.",
+        "laboratórios de tensores, desempenho, regra da cadeia, gradientes em duas variáveis e estabilidade numérica, todos medidos.",
         "Pick a function and the app builds it as a PyTorch expression, runs autograd on a grid on the "
         "device and dtype you chose and compares it with the exact (symbolic) derivative. Around that, "
-        "labs on tensors, performance, the chain rule and numerical stability, all measured.",
+        "labs on tensors, performance, the chain rule, gradients in two variables and numerical stability, all measured.",
     ),
     "home.labs": ("Laboratórios, na ordem do curso", "Labs, in course order"),
     "home.lab.tensors": (
@@ -191,6 +191,10 @@ TEXTS = {
     "home.lab.chain_rule": (
         "detach(), gradientes intermediários e o grafo do autograd, passo a passo.",
         "detach(), intermediate gradients and the autograd graph, step by step.",
+    ),
+    "home.lab.gradients": (
+        "f(x, y): o campo do gradiente, a Hessiana e otimizadores do torch.optim disputando na superfície.",
+        "f(x, y): the gradient field, the Hessian, and torch.optim's optimizers racing on the surface.",
     ),
     "home.lab.stability": (
         "por que -log(e^x/(e^x+e^y)) vira NaN e como calcular certo.",

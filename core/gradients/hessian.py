@@ -154,8 +154,10 @@ def largest_stable_lr(expression: str | Expression) -> float | None:
     """2 / λmax for a quadratic f, whose Hessian A is constant; ``None`` otherwise.
 
     Plain SGD on a quadratic follows p_k = p* + (I - lr·A)^k (p_0 - p*): it converges from every
-    start exactly when lr < 2/λmax (every |1 - lr·λ| < 1). ``None`` when the Hessian depends on
-    x or y (not a quadratic) or has no positive eigenvalue (then no lr converges from every start).
+    start exactly when lr < 2/λmax (every |1 - lr·λ| < 1; a zero eigenvalue leaves its direction
+    still). ``None`` when the Hessian depends on x or y (not a quadratic), has no positive
+    eigenvalue, or has a negative one (a saddle: along that direction every lr moves away, so no
+    step is stable from every start).
     """
     expr = as_xy(expression)
     exact = exact_partials(expr, 2)
@@ -167,5 +169,5 @@ def largest_stable_lr(expression: str | Expression) -> float | None:
         return None
     if not np.isfinite(a).all():
         return None
-    top = float(np.linalg.eigvalsh((a + a.T) / 2)[-1])
-    return 2.0 / top if top > 0 else None
+    low, top = (float(v) for v in np.linalg.eigvalsh((a + a.T) / 2)[[0, -1]])
+    return 2.0 / top if top > 0 and low >= -1e-12 * top else None

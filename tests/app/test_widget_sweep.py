@@ -18,7 +18,7 @@ PAGES = [path.removeprefix("pages/") for path, _, _ in lab_pages() if path.start
 BAD_TEXT = "(((]"
 # the performance lab's measurement is swept by its own tests; here its buttons stay unpressed,
 # and a number box at its maximum never starts a run by itself
-SLOW_KEYS = {"deriv_points": 20_000}  # sweep the grid size up to here (the 1e6 maximum is in test_derivatives_*)
+SLOW_KEYS = {"deriv_points": 20_000, "grad_points": 201, "grad_steps": 500}  # up to here; the maxima are in each page's own tests
 
 
 def _as_label_setter(el):

@@ -147,14 +147,14 @@ def test_expression_in_x_alone():
         ("x**2 + y**2", 1.0),
         ("x**2 + 10*y**2", 0.1),
         ("1.5*x**2 + x*y + 0.5*y**2 + 3*x - 1", 2 / (2 + math.sqrt(2))),  # eigenvalues of [[3, 1], [1, 1]]: 2 ± √2
-        ("x**2 - y**2", 1.0),  # the stable direction's bound; the other diverges at any lr
+        ("x**2", 1.0),  # a zero eigenvalue: y stays where it is, x converges below lr = 1
     ],
 )
 def test_largest_stable_lr_of_quadratics(text, expected):
     assert largest_stable_lr(text) == pytest.approx(expected, rel=1e-14)
 
 
-@pytest.mark.parametrize("text", ["-x**2 - y**2", "x + y", "sin(x) + y**2", "(1 - x)**2 + 100*(y - x**2)**2"])
+@pytest.mark.parametrize("text", ["-x**2 - y**2", "x**2 - y**2", "x + y", "sin(x) + y**2", "(1 - x)**2 + 100*(y - x**2)**2"])
 def test_largest_stable_lr_is_none_without_a_positive_constant_curvature(text):
     assert largest_stable_lr(text) is None
 
