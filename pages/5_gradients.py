@@ -65,7 +65,7 @@ def main(page: Page) -> None:
     st.session_state["grad_preset"] = P.preset_of(text)
     labels = {k: t(f"grad.preset.{k}") for k in P.PRESETS} | {P.CUSTOM: t("grad.preset_custom")}
     c1.selectbox(t("grad.preset"), P.PRESET_CHOICES, key="grad_preset", on_change=_use_preset, format_func=labels.get)
-    cols = st.columns(7)
+    cols = [*st.columns(4), *st.columns(3)] if page.presentation else st.columns(7)  # a projector's text is wider
     defaults = zip(("xmin", "xmax", "ymin", "ymax"), (*first.x_range, *first.y_range), cols, strict=False)
     x0, x1, y0, y1 = (page.number(t(f"grad.{k}"), value=v, key=f"grad_{k}", where=c, **P.RANGE) for k, v, c in defaults)
     grid = {"x_range": (x0, x1), "y_range": (y0, y1)}
