@@ -11,18 +11,27 @@ The labs draw their expressions on a small x (``small_x``: ``GRAPH_POINTS`` valu
 dtype): the graph does not depend on the grid's size, and recording it on a million points would
 cost what the page's computation costs. Given ``points``, labels show the grid's real shape.
 The Derivatives lab's drawing is ``core.derivatives.graph``, the Chain rule lab's ``core.chain.graph``.
+
+``trace_view`` draws the backward pass at one point with its numbers (``core.trace``): each node's
+value and adjoint, one step at a time, with the products the step forms and forward mode beside.
 """
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from core.checks import check_int
 from core.devices import resolve_dtype
 from core.i18n import tr
+
+if TYPE_CHECKING:  # core.trace draws nothing; only its types are named here
+    from core.trace import Trace, TraceNode
 
 MAX_NODES = 150
 GRAPH_POINTS = 4  # size of the small x the drawings are computed on
@@ -34,6 +43,8 @@ _STYLE = {
     "accumulate": 'shape=box, style=filled, fillcolor="#fdf1d2", color="#c48b00"',
     "leaf": 'shape=box, style="rounded,filled", fillcolor="#dcf1dc", color="#2e7d32", penwidth=1.5',
     "note": 'shape=note, style=filled, fillcolor="#ffffff", color="#888888"',
+    "current": 'shape=box, style="rounded,filled,bold", fillcolor="#ffd8a8", color="#d9480f", penwidth=3',
+    "pending": 'shape=box, style="rounded,dashed", color="#999999", fontcolor="#666666"',
 }
 
 
@@ -168,3 +179,117 @@ def small_x(dtype: str = "float64") -> torch.Tensor:
 def label_points(points: object) -> int | None:
     """The grid size a drawing's labels show (None: the drawing's own ``GRAPH_POINTS``)."""
     return None if points is None else check_int(points, 1, MAX_LABEL_POINTS, name="points")
+
+
+def number(v: float) -> str:
+    """A value as the backward pass shows it: 6 significant digits, ``inf``, ``-inf``, ``nan``."""
+    return f"{v:.6g}" if math.isfinite(v) else str(v)
+
+
+def received(nodes: Sequence[TraceNode], step: int) -> list[float | None]:
+    """What each node has received once node ``step`` has sent its products (None: nothing yet).
+
+    A node's own adjoint is final once every node that uses it has been processed, which
+    autograd's order guarantees by the time the node itself is processed.
+    """
+    got: list[float | None] = [None] * len(nodes)
+    got[0] = nodes[0].grad  # the seed
+    for n in nodes[: step + 1]:
+        for i, loc in zip(n.inputs, n.local, strict=True):
+            got[i] = (got[i] or 0.0) + n.grad * loc
+    return got
+
+
+def clamp_step(state: MutableMapping[str, Any], key: str, steps: int) -> None:
+    """Bring a step control's value (``state[key]``) back into 0..steps - 1 before it is drawn.
+
+    The range follows the expression: after a shorter one, the last step is the leaf again
+    instead of a number out of range. A control not drawn yet is left alone.
+    """
+    if key in state and state[key] is not None and state[key] > steps - 1:
+        state[key] = float(steps - 1)
+
+
+def trace_dot(nodes: Sequence[TraceNode], step: int, *, title: str = "", lang: str = "pt") -> str:
+    """DOT text of a backward trace (``core.trace.backward_trace``) with node ``step`` highlighted.
+
+    Each node shows its operation, grad_fn, value and adjoint ḡ: final for the nodes processed so
+    far, "so far" for those still waiting for contributions. Edges go from a node to its inputs,
+    labelled with the local derivative it multiplies in; the current node's edges show the product.
+    """
+    t = lambda key, **p: tr(key, lang, **p)  # noqa: E731
+    got = received(nodes, step)
+    dot = Dot(lang)
+    for n in nodes:
+        head = n.label + (f"  ·  {n.grad_fn}" if n.grad_fn and n.grad_fn != "AccumulateGrad" else "")
+        if n.index <= step:
+            grad = f"ḡ = {number(n.grad)}"
+        elif got[n.index] is None:
+            grad = t("trace.node_waiting")
+        else:
+            grad = t("trace.node_so_far", value=number(got[n.index]))
+        kind = "current" if n.index == step else "pending" if n.index > step else "leaf" if n.op == "x" else "op"
+        kind = "output" if n.index == 0 and kind == "op" else kind
+        dot.node(f"{head}\n{t('trace.node_value', value=number(n.value))}\n{grad}", kind)
+    for n in nodes:
+        for i, loc in zip(n.inputs, n.local, strict=True):
+            if n.index == step:
+                label = f"{number(n.grad)} × {number(loc)} = {number(n.grad * loc)}"
+                dot.edge(f"n{n.index}", f"n{i}", label, 'color="#d9480f", fontcolor="#d9480f", penwidth=2.5')
+            else:
+                dot.edge(f"n{n.index}", f"n{i}", f"× {number(loc)}")
+    return dot.text(title)
+
+
+@dataclass(frozen=True)
+class TraceView:
+    """What a page shows of one step of the backward pass, all in the page's language.
+
+    ``products`` is Markdown: the step's heading, then the products it forms. ``forward`` is a
+    table (column -> cells) of forward mode through the same nodes; ``forward_text`` is that table
+    in Markdown with the agreement of both modes and when each is cheaper. Every number is one of
+    the trace's, formatted by ``number``.
+    """
+
+    dot: str
+    products: str
+    forward: dict[str, list[str]]
+    agreement: str
+    forward_text: str
+
+
+def trace_view(trace: Trace, step: int, *, lang: str = "pt", name: str = "f") -> TraceView:
+    """The view of ``trace`` (``core.trace.autodiff_trace``) at ``step`` (0: the root, steps - 1: x)."""
+    t = lambda key, **p: tr(key, lang, **p)  # noqa: E731
+    nodes = trace.backward
+    step = check_int(step, 0, len(nodes) - 1, name="step")
+    n = nodes[step]
+    lines = [t("trace.heading", k=step + 1, steps=len(nodes), node=n.label, grad_fn=n.grad_fn or "—", grad=number(n.grad))]
+    if step == 0 and n.op != "x":
+        lines.append(t("trace.seed", name=name))
+    for i, loc in zip(n.inputs, n.local, strict=True):
+        into, g = nodes[i].label, number(n.grad)
+        lines.append(f"ḡ({into}) += ḡ({n.label}) × ∂{n.label}/∂{into} = {g} × {number(loc)} = {number(n.grad * loc)}")
+    if n.op == "x":
+        lines.append(t("trace.leaf", grad=number(n.grad)))
+    elif not n.inputs:
+        lines.append(t("trace.constant"))
+    by_node = {m.node: m for m in trace.forward}
+    rule = []
+    for m in trace.forward:
+        terms = [f"{number(loc)} × {number(trace.forward[i].tangent)}" for loc, i in zip(m.local, m.inputs, strict=True)]
+        rule.append(f"ṫ = {' + '.join(terms)}" if terms else "ṫ = 1" if m.op == "x" else "ṫ = 0")
+    forward = {
+        t("trace.col_node"): [m.label for m in trace.forward],
+        t("trace.col_value"): [number(m.value) for m in trace.forward],
+        t("trace.col_tangent"): [number(m.tangent) for m in trace.forward],
+        t("trace.col_rule"): rule,
+    }
+    root, leaf = by_node[0], nodes[-1]
+    agreement = t("trace.agreement", fw=number(root.tangent), bw=number(leaf.grad), jvp=number(trace.jvp), vjp=number(trace.vjp))
+    title = t("trace.title", name=name, f=trace.text, x0=number(trace.x0), dtype=trace.dtype)
+    products = f"**{lines[0]}**\n\n" + "\n".join(f"- {line}" for line in lines[1:])
+    table = [" | ".join(forward), " | ".join("---" if k == 0 else "---:" for k in range(len(forward)))]
+    table += [" | ".join(row) for row in zip(*forward.values(), strict=True)]
+    text = "\n\n".join([f"**{t('trace.forward')}**", "\n".join(table), agreement, t("trace.modes")])
+    return TraceView(trace_dot(nodes, step, title=title, lang=lang), products, forward, agreement, text)

@@ -4,29 +4,38 @@ import functools
 
 import streamlit as st
 
+from core.backward_graph import clamp_step, trace_view
 from core.derivatives import presets, step_sweep, tangent
 from core.derivatives.export import grid_csv
 from core.derivatives.figures import add_tangent, step_sweep_figure
-from core.derivatives.graph import expression_graph_dot
 from core.derivatives.presets import CUSTOM, PRESETS, clip_x0, fd_label
 from core.derivatives.view import grid_view
 from core.devices import available_devices
 from core.errors import LabError
 from core.expression import CATALOGUE, MAX_LENGTH
+from core.trace import Trace, autodiff_trace
 from ui.frame import Page, heavy_cache, run
 
 # Everything the page shows that depends on the grid; only small objects are cached.
 compute = heavy_cache(max_entries=8)(grid_view)
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def graph(text, lang, dtype, points):
-    return expression_graph_dot(text, lang=lang, dtype=dtype, points=points)
-
-
 @heavy_cache(max_entries=8)
 def sweep(text, start, stop, lang, presentation):
     return step_sweep_figure(step_sweep(text, start=start, stop=stop), lang=lang, presentation=presentation)
+
+
+def backward_steps(page: Page, trace: Trace, key: str, name: str) -> None:
+    """The backward pass at x0, one node per step, and forward mode beside (core.backward_graph.trace_view)."""
+    t, last = page.t, trace.steps - 1
+    clamp_step(st.session_state, key, trace.steps)  # the new expression may have fewer nodes than the last one
+    c1, c2 = st.columns([2, 3])
+    step = page.number(t("trace.step"), low=0, high=last, value=0, key=key, where=c1, help=t("trace.step_help"), bind=True)
+    page.share({key: step})
+    view = trace_view(trace, step, lang=page.lang, name=name)
+    c1.markdown(view.products)
+    c2.graphviz_chart(view.dot)
+    st.markdown(view.forward_text)
 
 
 def _use_preset() -> None:
@@ -87,7 +96,6 @@ def main(page: Page) -> None:
     fd_h = None if fd_exp is None else presets.fd_step(fd_exp)
     fig, summary = compute(text, start, stop, points, device, dtype, order, fd_h, page.lang, page.presentation)
     tan = tangent(text, x0, device=device, dtype=dtype)
-    dot = graph(text, page.lang, dtype, points)
 
     c1, c2 = st.columns(2)
     c1.caption(t("deriv.latex_f"))
@@ -114,9 +122,9 @@ def main(page: Page) -> None:
     with st.expander(t("common.code")):
         st.code(summary.code, language="python")
 
-    with st.expander(t("deriv.graph")):
+    with st.expander(t("deriv.graph"), expanded=True):
         st.caption(t("deriv.graph_text"))
-        st.graphviz_chart(dot)
+        backward_steps(page, autodiff_trace(text, x0, dtype=dtype), "deriv_step", "f")  # a few ms
 
     csv = functools.partial(grid_csv, text, **grid)  # made when the button is clicked
     st.download_button(

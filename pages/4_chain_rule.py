@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from core.backward_graph import clamp_step, trace_view
 from core.chain import inputs, presets, tables, traps
 from core.chain.code import chain_code
 from core.chain.figures import chain_figure
-from core.chain.graph import chain_graph_dot
+from core.chain.graph import chain_graph_dot, chain_trace
 from core.chain.rule import chain_rule
 from core.devices import available_devices
 from core.errors import LabError
@@ -19,12 +20,6 @@ SHARED = ("chain_inner", "chain_outer", "chain_points", "chain_start", "chain_st
 @heavy_cache(max_entries=32)
 def compute(inner, outer, points, device, dtype):
     return chain_rule(inner, outer, list(points), device=device, dtype=dtype)
-
-
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def graphs(inner, outer, lang, dtype, n):
-    # the labels show the table's points in the chosen dtype: x  (n,) dtype
-    return tuple(chain_graph_dot(inner, outer, detached=cut, lang=lang, dtype=dtype, points=n) for cut in (True, False))
 
 
 def _use_preset() -> None:
@@ -88,7 +83,6 @@ def main(page: Page) -> None:
     table = compute(inner, outer, points, device, dtype)
     curve = compute(inner, outer, presets.chart_grid(start, stop), device, dtype)
     program = chain_code(inner, outer, points, device=device, dtype=dtype, lang=lang)
-    dot_cut, dot_full = graphs(inner, outer, lang, dtype, len(points))
 
     for col, (caption, latex) in zip(st.columns([1, 1, 2]), tables.formulas(table), strict=True):
         col.caption(t(caption))
@@ -110,9 +104,18 @@ def main(page: Page) -> None:
     st.caption(t("chain.code_caption"))
     st.subheader(t("chain.graph"))
     st.markdown(t("chain.graph_intro"))
-    tab_cut, tab_full = st.tabs([t("chain.graph_tab_cut"), t("chain.graph_tab_full")])
-    tab_cut.graphviz_chart(dot_cut)
-    tab_full.graphviz_chart(dot_full)
+    tab_cut, tab_full = st.tabs([t("chain.graph_tab_cut"), t("chain.graph_tab_full")], key="chain_graph_tabs")
+    tab_cut.graphviz_chart(chain_graph_dot(inner, outer, lang=lang, dtype=dtype, points=len(points)))  # x  (n,) dtype
+    with tab_full:  # the one graph of z = g(f(x)) at the table's last point, one node per step
+        trace = chain_trace(inner, outer, points[-1], dtype=dtype)
+        clamp_step(st.session_state, "chain_step", trace.steps)
+        c1, c2 = st.columns([2, 3])
+        step = page.number(t("trace.step"), low=0, high=trace.steps - 1, value=0, key="chain_step", where=c1, bind=True)
+        page.share({"chain_step": step})
+        view = trace_view(trace, step, lang=lang, name="z")
+        c1.markdown(view.products)
+        c2.graphviz_chart(view.dot)
+        st.markdown(view.forward_text)
 
     st.subheader(t("chain.traps"))
     st.caption(t("chain.traps_intro"))

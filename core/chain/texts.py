@@ -130,12 +130,16 @@ TEXTS = {
     "chain.graph": ("O grafo que o autograd constrói", "The graph autograd builds"),
     "chain.graph_intro": (
         "Cada caixa cinza é um nó `grad_fn` (o nome é o da classe, como `z.grad_fn` mostra); as setas seguem "
-        "`next_functions`, no sentido em que o gradiente flui. `AccumulateGrad` soma o gradiente no `.grad` de uma folha (verde).",
+        "`next_functions`, no sentido em que o gradiente flui. `AccumulateGrad` soma o gradiente no `.grad` de uma folha (verde). "
+        "Sem detach, o grafo de z = g(f(x)) aparece com os números no último ponto da tabela: avance o passo para ver "
+        "o backward visitar cada nó e formar cada produto.",
         "Each grey box is a `grad_fn` node (named by its class, as `z.grad_fn` prints it); arrows follow "
-        "`next_functions`, the way the gradient flows. `AccumulateGrad` adds the gradient into a leaf's `.grad` (green).",
+        "`next_functions`, the way the gradient flows. `AccumulateGrad` adds the gradient into a leaf's `.grad` (green). "
+        "Without detach, the graph of z = g(f(x)) is shown with its numbers at the table's last point: step forward to "
+        "watch backward visit each node and form each product.",
     ),
     "chain.graph_tab_cut": ("Com detach (dois grafos)", "With detach (two graphs)"),
-    "chain.graph_tab_full": ("Sem detach (um grafo)", "Without detach (one graph)"),
+    "chain.graph_tab_full": ("Sem detach (um grafo, passo a passo)", "Without detach (one graph, step by step)"),
     # code comments
     "chain.code_step1": ("parte interna: u = f(x)", "inner part: u = f(x)"),
     "chain.code_fills_x": ("preenche x.grad com du/dx", "fills x.grad with du/dx"),
@@ -243,3 +247,66 @@ TEXTS = {
     "chain.graph_cluster_inner": ("u.backward() preenche x.grad = du/dx", "u.backward() fills x.grad = du/dx"),
     "chain.graph_cut": ("detach() corta aqui:\no gradiente não passa", "detach() cuts here:\nno gradient flows"),
 }
+
+# the backward pass with its numbers (core.trace, core.backward_graph.trace_view), on both pages
+TEXTS.update(
+    {
+        "err.trace_size": (
+            "O grafo desta expressão passa de {limit} nós: simplifique a expressão.",
+            "This expression's graph has more than {limit} nodes: simplify the expression.",
+        ),
+        "err.trace_variables": (
+            "O backward passo a passo é de uma função de x só; esta expressão usa {variables}.",
+            "The step-by-step backward pass is for a function of x alone; this expression uses {variables}.",
+        ),
+        "trace.step": ("Passo do backward", "Backward step"),
+        "trace.step_help": (
+            "0 é a raiz, onde o backward começa com ḡ = 1; o último passo é a folha x, que recebe f'(x₀).",
+            "0 is the root, where backward starts with ḡ = 1; the last step is the leaf x, which receives f'(x₀).",
+        ),
+        "trace.title": (
+            "Backward de {name} = {f} em x₀ = {x0} ({dtype})",
+            "Backward pass of {name} = {f} at x₀ = {x0} ({dtype})",
+        ),
+        "trace.node_value": ("valor = {value}", "value = {value}"),
+        "trace.node_so_far": ("ḡ até aqui = {value}", "ḡ so far = {value}"),
+        "trace.node_waiting": ("ḡ = ? (ainda não chegou)", "ḡ = ? (not reached yet)"),
+        "trace.heading": (
+            "Passo {k} de {steps}: {node} ({grad_fn}), ḡ({node}) = {grad}",
+            "Step {k} of {steps}: {node} ({grad_fn}), ḡ({node}) = {grad}",
+        ),
+        "trace.seed": (
+            "O backward começa na raiz com ḡ = d{name}/d{name} = 1.",
+            "Backward starts at the root with ḡ = d{name}/d{name} = 1.",
+        ),
+        "trace.leaf": (
+            "ḡ(x) = {grad} = f'(x₀): a soma do que chegou por todos os caminhos; o AccumulateGrad guarda em x.grad.",
+            "ḡ(x) = {grad} = f'(x₀): the sum of what arrived along every path; AccumulateGrad stores it in x.grad.",
+        ),
+        "trace.constant": (
+            "f não depende de x: nada volta pelo grafo, e ḡ(x) = 0.",
+            "f does not depend on x: nothing flows back, and ḡ(x) = 0.",
+        ),
+        "trace.forward": ("Modo direto (forward): a tangente ṫ = d nó/dx", "Forward mode: the tangent ṫ = d node/dx"),
+        "trace.col_node": ("nó", "node"),
+        "trace.col_value": ("valor", "value"),
+        "trace.col_tangent": ("ṫ", "ṫ"),
+        "trace.col_rule": ("ṫ = Σ ∂nó/∂entrada × ṫ(entrada)", "ṫ = Σ ∂node/∂input × ṫ(input)"),
+        "trace.agreement": (
+            "Modo direto: ṫ(raiz) = {fw}. Modo reverso: ḡ(x) = {bw}. torch.func.jvp = {jvp}, torch.func.vjp = {vjp}.",
+            "Forward mode: ṫ(root) = {fw}. Reverse mode: ḡ(x) = {bw}. torch.func.jvp = {jvp}, torch.func.vjp = {vjp}.",
+        ),
+        "trace.modes": (
+            "**Qual modo custa menos?** O modo reverso (backward, vjp) faz uma passada para cada saída e devolve a "
+            "derivada em relação a todas as entradas de uma vez; o modo direto (jvp) faz uma passada para cada entrada "
+            "e devolve a derivada de todas as saídas. Para f: Rⁿ → R, como a perda de uma rede com milhões de pesos, "
+            "o reverso ganha (1 passada contra n): é por isso que o treino usa backward. Para f: R → Rᵐ, como uma curva "
+            "ou uma trajetória num parâmetro, o direto ganha (1 contra m). Aqui f: R → R, e os dois custam o mesmo.",
+            "**Which mode is cheaper?** Reverse mode (backward, vjp) makes one pass per output and returns the "
+            "derivative with respect to every input at once; forward mode (jvp) makes one pass per input and returns "
+            "the derivative of every output. For f: Rⁿ → R, like a network's loss over millions of weights, reverse "
+            "wins (1 pass against n): that is why training uses backward. For f: R → Rᵐ, like a curve or a trajectory "
+            "in one parameter, forward wins (1 against m). Here f: R → R, and both cost the same.",
+        ),
+    }
+)

@@ -93,12 +93,14 @@ TEXTS.update(
         "deriv.trace_rel_error": ("|autograd − exata| / |exata|", "|autograd − exact| / |exact|"),
         "deriv.axis_rel_error": ("erro relativo (0 na base)", "relative error (0 at the bottom)"),
         "deriv.axis_error": ("erro absoluto (0 na base)", "absolute error (0 at the bottom)"),
-        "deriv.graph": ("Grafo do autograd (backward)", "Autograd graph (backward)"),
+        "deriv.graph": ("O backward passo a passo, com os números", "The backward pass step by step, with its numbers"),
         "deriv.graph_text": (
-            "Os nós que o PyTorch gravou ao calcular y = f(x) e y.sum(): cada grad_fn sabe derivar a sua operação, "
-            "e o backward percorre o grafo de y.sum() até a folha x, aplicando a regra da cadeia.",
-            "The nodes PyTorch recorded while computing y = f(x) and y.sum(): each grad_fn knows how to differentiate "
-            "its operation, and backward walks the graph from y.sum() to the leaf x, applying the chain rule.",
+            "O grafo que o PyTorch gravou ao calcular f(x₀) no ponto x₀ da tangente. O backward começa na raiz com ḡ = 1 "
+            "e visita os nós na ordem do autograd: cada nó multiplica o seu ḡ pela derivada local de cada entrada e "
+            "soma o produto no ḡ dessa entrada. Na folha x chega f'(x₀). Avance o passo para ver cada produto.",
+            "The graph PyTorch recorded while computing f(x₀) at the tangent's point x₀. Backward starts at the root with "
+            "ḡ = 1 and visits the nodes in autograd's order: each node multiplies its ḡ by the local derivative of each "
+            "input and adds the product into that input's ḡ. The leaf x receives f'(x₀). Step forward to see each product.",
         ),
         "deriv.why": ("Por que autodiff? Diferença finita contra autograd", "Why autodiff? Finite difference against autograd"),
         "deriv.why_text": (

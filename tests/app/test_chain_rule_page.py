@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import math
+import re
 
 import numpy as np
 import pytest
 
+from core.backward_graph import number
+from core.chain.graph import chain_trace
 from tests.app.conftest import open_page
 
 PAGE = "4_chain_rule.py"
@@ -188,3 +192,50 @@ def test_a_bad_weight_vector_is_said_in_its_trap_and_the_last_trap_still_shows()
     assert not at.exception
     assert any("The vector w has 2 values but u has 4" in e.value for e in at.error)
     assert list(at.dataframe[-1].value["elementwise?"]) == ["yes", "no", "no"]
+
+
+# --- the one graph, step by step (issue 14) ------------------------------------------------------------
+
+
+def step_products(at) -> str:
+    (text,) = [m.value for m in at.markdown if m.value.startswith(("**Step", "**Passo"))]
+    return text
+
+
+def highlighted(at) -> str:
+    (node,) = re.findall(r"^\s*(n\d+) \[.*fillcolor=\"#ffd8a8\"", graphs(at)[1], re.M)
+    return node
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_the_step_control_walks_z_of_f_of_x_at_the_last_point(lang):
+    at = open_page(PAGE, lang=lang)
+    at.text_input(key="chain_inner").set_value("sin(x)").run()
+    at.text_input(key="chain_outer").set_value("u*u + exp(u)").run()
+    at.text_input(key="chain_points").set_value("0.5, 2").run()
+    nodes = chain_trace("sin(x)", "u*u + exp(u)", 2.0).backward
+    assert len(graphs(at)) == 2 and "detach()" in graphs(at)[0]  # the cut graph keeps its tab
+    word = "Passo" if lang == "pt" else "Step"
+    for step in (0, len(nodes) - 1, 1):  # both ends, then back inside
+        at.number_input(key="chain_step").set_value(step).run()
+        assert not at.exception and not at.error
+        node, text = nodes[step], step_products(at)
+        assert f"{word} {step + 1} {'de' if lang == 'pt' else 'of'} {len(nodes)}: {node.label}" in text
+        for loc in node.local:
+            assert f"{number(node.grad)} × {number(loc)} = {number(node.grad * loc)}" in text
+        assert highlighted(at) == f"n{step}"
+        current = re.search(rf"^\s*n{step} \[label=\"([^\"]*)\"", graphs(at)[1], re.M).group(1)
+        assert f"ḡ = {number(node.grad)}" in current and number(node.value) in current
+    exact = 2 * math.sin(2) * math.cos(2) + math.exp(math.sin(2)) * math.cos(2)
+    assert nodes[-1].grad == pytest.approx(exact, rel=1e-14)  # the leaf's adjoint is dz/dx
+    assert any("chain_step=1" in c.value for c in at.code)  # the share link holds the step
+
+
+def test_the_step_returns_to_the_leaf_when_the_graph_shrinks():
+    at = open_page(PAGE, lang="en")
+    at.text_input(key="chain_outer").set_value("exp(u)*u + u").run()
+    at.number_input(key="chain_step").set_value(6).run()
+    at.text_input(key="chain_outer").set_value("u").run()
+    assert not at.exception and not at.warning
+    last = chain_trace(at.text_input(key="chain_inner").value, "u", 3.0).steps - 1
+    assert at.number_input(key="chain_step").value == last and highlighted(at) == f"n{last}"

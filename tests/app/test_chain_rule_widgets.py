@@ -43,6 +43,7 @@ WIDGETS = {
     "chain_dtype": ("selectbox", [DTYPE_CHOICES[0], DTYPE_CHOICES[-1], DTYPE_CHOICES[0]]),
     "chain_calls": ("number_input", [1, MAX_BACKWARD_CALLS, MAX_BACKWARD_CALLS // 2]),
     "chain_weights": ("text_input", ["", WEIGHTS, "1, 2, 3, 4"]),
+    "chain_step": ("number_input", [0, 2, 1]),  # the default z = (x*x)**3 has 3 nodes: pow, mul, x
     "presentation": ("toggle", [False, True, False]),
 }
 # a bad input elsewhere that leaves the widget on the page (the traps' widgets sit after the checks)
@@ -56,6 +57,7 @@ BAD = {
 BAD_FOR = {
     "chain_points": "inner",
     "chain_calls": "weights",
+    "chain_step": "weights",
     "chain_weights": "calls",
     "chain_start": "points",
     "chain_stop": "points",
@@ -144,5 +146,6 @@ def test_the_graph_shows_the_tables_points_in_the_chosen_dtype(dtype):
     at = open_page(PAGE, lang="en")
     move(at, "selectbox", "chain_dtype", dtype)
     move(at, "text_input", "chain_points", "0.5, 1, 2, 3, 4, 5, 6")
-    for dot in (el.proto.spec for el in at.get("graphviz_chart")):
-        assert f"(7,) {dtype}" in dot and ("float64" in dot) == (dtype == "float64")
+    cut, steps = (el.proto.spec for el in at.get("graphviz_chart"))
+    assert f"(7,) {dtype}" in cut and ("float64" in cut) == (dtype == "float64")
+    assert f"at x₀ = 6 ({dtype})" in steps  # the step-by-step graph: at the table's last point, in the dtype

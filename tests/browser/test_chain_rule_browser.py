@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, open_path, screenshot, wait_idle
 
@@ -64,4 +65,23 @@ def test_chain_rule_chart_labels_large_derivatives_with_powers_of_ten(app_url, p
     code = page.locator('[data-testid="stCode"]', has_text="dz_dx_chain").inner_text()
     assert "preenche x.grad com du/dx" in code and "fills" not in code  # comments in the page's language
     assert not [t for t in ticks if re.match(r"^[−-]?\d+(\.\d+)?\s?[yzafpnµumkMGTPEB]$", t.strip())], ticks
+    assert not page.console_errors
+
+
+def test_chain_rule_stepping_keeps_its_tab_and_moves_the_highlight(app_url, page):
+    """The step control sits in the second tab: a step reruns the page, and the tab must stay open
+    (an unkeyed st.tabs went back to the first tab on every rerun)."""
+    open_path(page, app_url, "chain_rule?lang=en")
+    tab = page.get_by_role("tab").filter(has_text="Without detach")
+    tab.click()
+    wait_idle(page)
+    products = page.locator('[data-testid="stMarkdown"]').filter(has_text=re.compile(r"Step \d+ of \d+:")).first
+    expect(products).to_contain_text("Step 1 of 3: pow", timeout=30_000)
+    page.locator('.st-key-chain_step [data-testid="stNumberInputStepUp"]').click()
+    wait_idle(page)
+    expect(tab).to_have_attribute("aria-selected", "true")
+    expect(products).to_contain_text("Step 2 of 3: mul", timeout=30_000)
+    current = page.locator('[data-testid="stGraphVizChart"] g.node').filter(has=page.locator('[fill="#ffd8a8"]'))
+    expect(current).to_contain_text("MulBackward0", timeout=30_000)
+    assert_no_exception(page)
     assert not page.console_errors

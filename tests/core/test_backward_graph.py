@@ -7,11 +7,13 @@ import re
 import pytest
 import torch
 
-from core.backward_graph import MAX_NODES, backward_graph_dot
+from core.backward_graph import MAX_NODES, backward_graph_dot, clamp_step, number, received, trace_dot, trace_view
 from core.chain.graph import chain_graph_dot
 from core.derivatives.graph import expression_graph_dot
 from core.errors import ExpressionError, LabError
 from core.expression.catalogue import CATALOGUE
+from core.expression.parser import parse
+from core.trace import autodiff_trace
 
 NODE = re.compile(r"^\s*(n\d+) \[label=\"((?:[^\"\\]|\\.)*)\"", re.M)
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?;$", re.M)
@@ -83,11 +85,12 @@ def test_a_variable_used_twice_gives_two_edges_to_one_accumulate():
     assert nodes(dot)[targets[0]] == "AccumulateGrad"
 
 
-@pytest.mark.parametrize("name", sorted(CATALOGUE))
+@pytest.mark.parametrize("name", sorted(n for n, entry in CATALOGUE.items() if entry.min_variables == 1))
 def test_catalogue_functions_are_labelled_by_torchs_class_name(name):
     x = torch.tensor([0.5, 1.0], dtype=torch.float64, requires_grad=True)
-    expected = type(CATALOGUE[name].torch_fn(x).grad_fn).__name__  # what z.grad_fn prints
-    dot = expression_graph_dot(f"{name}(x)", lang="en")
+    text = CATALOGUE[name].example  # sin(x), min(x, 1), clamp(x, -1, 1)
+    expected = type(parse(text)(x).grad_fn).__name__  # what z.grad_fn prints
+    dot = expression_graph_dot(text, lang="en")
     assert ids_with_label(dot, expected), dot
     assert ids_with_label(dot, "SumBackward0")
 
@@ -204,3 +207,94 @@ def test_graph_refuses_a_bad_point_count(points):
 def test_graph_refuses_a_bad_dtype(dtype):
     with pytest.raises(LabError):
         expression_graph_dot("sin(x)", dtype=dtype)
+
+
+# --- the backward pass with its numbers (trace_dot, trace_view, clamp_step) ---------------------------
+
+
+def _trace(text: str = "x*sin(x)", x0: float = 0.7, dtype: str = "float64"):
+    return autodiff_trace(text, x0, dtype=dtype)
+
+
+def test_trace_graph_highlights_only_the_current_node():
+    t = _trace()
+    for step in range(t.steps):
+        dot = trace_dot(t.backward, step, lang="en")
+        styled = re.findall(r"^\s*(n\d+) \[.*fillcolor=\"#ffd8a8\"", dot, re.M)
+        assert styled == [f"n{step}"]
+        assert len(nodes(dot)) == t.steps and dot.count("{") == dot.count("}")
+
+
+def test_trace_graph_shows_each_value_and_final_adjoint():
+    t = _trace()
+    dot = trace_dot(t.backward, t.steps - 1, lang="en")
+    for n in t.backward:
+        label = nodes(dot)[f"n{n.index}"]
+        assert f"value = {number(n.value)}" in label and f"ḡ = {number(n.grad)}" in label
+    assert [e[:2] for e in edges(dot)] == [("n0", "n2"), ("n0", "n1"), ("n1", "n2")]  # node -> its inputs
+
+
+def test_trace_graph_shows_partial_sums_before_a_node_is_reached():
+    t = _trace()
+    dot = trace_dot(t.backward, 0, lang="en")  # mul has sent x its first product only
+    mul, sin, x = t.backward
+    assert f"ḡ so far = {number(mul.grad * mul.local[0])}" in nodes(dot)["n2"]
+    assert received(t.backward, 1)[2] == pytest.approx(x.grad, rel=1e-15)
+    assert received(t.backward, 0)[1] == pytest.approx(sin.grad, rel=1e-15)
+
+
+def test_the_current_nodes_edges_carry_the_product():
+    t = _trace()
+    mul, sin, _ = t.backward
+    dot = trace_dot(t.backward, 1, lang="en")
+    (edge,) = [e for e in edges(dot) if e[0] == "n1"]
+    assert f"{number(sin.grad)} × {number(sin.local[0])} = {number(sin.grad * sin.local[0])}" in edge[2]
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_trace_view_products_use_the_traces_numbers(lang):
+    t = _trace()
+    mul, sin, x = t.backward
+    view = trace_view(t, 1, lang=lang)
+    assert view.products.startswith("**") and "sin (SinBackward0)" in view.products
+    assert (
+        f"ḡ(x) += ḡ(sin) × ∂sin/∂x = {number(sin.grad)} × {number(sin.local[0])} = {number(sin.grad * sin.local[0])}"
+        in view.products
+    )
+    last = trace_view(t, 2, lang=lang)
+    assert f"ḡ(x) = {number(x.grad)} = f'(x₀)" in last.products and "AccumulateGrad" in last.products
+    assert number(t.jvp) in view.agreement and number(t.vjp) in view.agreement
+    assert view.forward[list(view.forward)[2]] == [number(m.tangent) for m in t.forward]
+    assert ("Modo direto" if lang == "pt" else "Forward mode") in view.forward_text
+    assert ("Rⁿ → R" in view.forward_text) and view.dot == trace_dot(
+        t.backward, 1, title=view.dot.split('label="')[1].split('"')[0], lang=lang
+    )
+
+
+def test_trace_view_of_a_constant_and_of_x_alone():
+    view = trace_view(_trace("3"), 0, lang="en")
+    assert "does not depend on x" in view.products
+    view = trace_view(_trace("x"), 0, lang="en")
+    assert "ḡ(x) = 1 = f'(x₀)" in view.products and len(nodes(view.dot)) == 1
+
+
+def test_trace_view_shows_non_finite_numbers_as_they_are():
+    view = trace_view(_trace("log(x)", 0.0), 0, lang="en")
+    assert "value = -inf" in view.dot and "1 × inf = inf" in view.products
+
+
+@pytest.mark.parametrize("step", [-1, 3, 1.5, "1", None])
+def test_trace_view_refuses_a_step_out_of_range(step):
+    with pytest.raises(LabError):
+        trace_view(_trace(), step)
+
+
+def test_clamp_step_brings_the_value_back_into_range():
+    state = {"k": 5.0}
+    clamp_step(state, "k", 3)
+    assert state == {"k": 2.0}
+    clamp_step(state, "k", 3)
+    assert state == {"k": 2.0}
+    empty: dict = {}
+    clamp_step(empty, "k", 3)
+    assert empty == {}
