@@ -50,6 +50,7 @@ from core.stability import (
     relative_error,
 )
 from core.tensors import broadcast_report, concat_report, conversion_demo, index_tensor, parse_index, reshape_report
+from core.trace import ForwardNode, Trace, TraceNode, autodiff_trace, backward_trace, forward_trace, jvp_vjp
 
 __all__ = [
     "ChainResult",
@@ -58,14 +59,19 @@ __all__ = [
     "ExpThresholds",
     "Expression",
     "ExpressionError",
+    "ForwardNode",
     "GradientField",
     "Hessian",
     "InplaceResult",
     "LabError",
+    "Trace",
+    "TraceNode",
     "VectorizationResult",
     "accumulation_trap",
     "along_x",
+    "autodiff_trace",
     "backward_graph_dot",
+    "backward_trace",
     "benchmark_slot",
     "broadcast_report",
     "chain_code",
@@ -84,10 +90,12 @@ __all__ = [
     "explain",
     "expression_graph_dot",
     "failure_regions",
+    "forward_trace",
     "gradient_field",
     "hessian",
     "index_tensor",
     "inplace_benchmark",
+    "jvp_vjp",
     "largest_stable_lr",
     "log_exp",
     "measure",

@@ -19,7 +19,7 @@ from core.i18n import LANGUAGES, table, tr
 from tools.server import ROOT
 
 SOURCES = sorted([*ROOT.glob("core/**/*.py"), *ROOT.glob("ui/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"])
-TEXT_MODULES = [p for p in SOURCES if p.name == "texts.py"]
+TEXT_MODULES = [p for p in SOURCES if p.stem == "texts" or p.stem.startswith("texts_")]  # a lab may split its texts.py
 KEY = re.compile(r"[a-z][a-z0-9_]*(\.[A-Za-z0-9_]+)+")
 
 
