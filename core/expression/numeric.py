@@ -17,13 +17,46 @@ import numpy as np
 import sympy as sp
 
 from core.errors import LabError
-from core.expression.catalogue import relu, sigmoid, softplus
+from core.expression.catalogue import clamp, relu, sgn, sigmoid, sinc, sinc_derivative, softplus
 
 _erf = np.frompyfunc(math.erf, 1, 1)
+_erfc = np.frompyfunc(math.erfc, 1, 1)
 
 
 def _np_erf(a: np.ndarray) -> np.ndarray:
     return _erf(a).astype(np.float64)
+
+
+def _np_erfc(a: np.ndarray) -> np.ndarray:
+    return _erfc(a).astype(np.float64)
+
+
+SINC_SERIES_BELOW = 2.0  # |pi x| under which sinc's derivatives are summed as a Taylor series
+SINC_SERIES_TERMS = 24  # the last term at |pi x| = 2 is below 2^48 / 48! ~ 1e-47
+
+
+def sinc_derivative_values(n: int, x: np.ndarray) -> np.ndarray:
+    """d^n/dx^n sin(pi x) / (pi x) at ``x`` (n >= 0), finite at x = 0; NaN stays NaN.
+
+    With t = pi x and g(t) = sin(t) / t, the derivative is pi^n g^(n)(t). For |t| < 2 the series
+    g^(n)(t) = sum over 2m >= n of (-1)^m t^(2m - n) / ((2m + 1) (2m - n)!) (alternating terms
+    below 1: no cancellation); elsewhere Leibniz's rule on sin(t) * t^-1,
+    sum over k of C(n, k) sin^(n - k)(t) (-1)^k k! / t^(k + 1), whose terms are at most about
+    n! / 2^(n+1) against a result of order 1/|t|.
+    """
+    t = np.pi * np.asarray(x, dtype=np.float64)
+    near = np.abs(t) < SINC_SERIES_BELOW
+    series = np.zeros_like(t)
+    tn = np.where(near, t, 0.0)
+    first = (n + 1) // 2
+    for m in range(first, first + SINC_SERIES_TERMS):
+        series += (-1.0) ** m * tn ** (2 * m - n) / ((2 * m + 1) * math.factorial(2 * m - n))
+    tf = np.where(near, 1.0, t)  # away from 0: the closed form (the other points are masked below)
+    shifts = (np.sin(tf), np.cos(tf), -np.sin(tf), -np.cos(tf))  # sin^(j) = sin(t + j pi / 2), exactly
+    closed = np.zeros_like(t)
+    for k in range(n + 1):
+        closed += math.comb(n, k) * shifts[(n - k) % 4] * (-1.0) ** k * math.factorial(k) / tf ** (k + 1)
+    return math.pi**n * np.where(near, series, closed)
 
 
 def _np_sigmoid(a: np.ndarray) -> np.ndarray:
@@ -42,11 +75,22 @@ _UFUNCS: dict[type, np.ufunc] = {  # these may write into an argument the walk n
     sp.cosh: np.cosh,
     sp.tanh: np.tanh,
     sp.atan: np.arctan,
+    sp.asin: np.arcsin,
+    sp.acos: np.arccos,
+    sp.asinh: np.arcsinh,
+    sp.acosh: np.arccosh,
+    sp.atanh: np.arctanh,
     sp.Abs: np.abs,
     sp.sign: np.sign,
+    sgn: np.sign,
 }
 _UNARY: dict[type, Callable[[np.ndarray], np.ndarray]] = {
     sp.erf: _np_erf,
+    sp.erfc: _np_erfc,
+    sp.sec: lambda a: 1.0 / np.cos(a),
+    sp.csc: lambda a: 1.0 / np.sin(a),
+    sp.cot: lambda a: 1.0 / np.tan(a),
+    sinc: np.sinc,  # NumPy's sinc is the normalised one, as torch's
     relu: lambda a: np.maximum(a, 0.0),
     sigmoid: _np_sigmoid,
     softplus: lambda a: np.logaddexp(0.0, a),
@@ -190,6 +234,16 @@ class _Walk:
             return np.where(np.isnan(a), np.nan, np.where(a < 0, np.pi, 0.0)), True
         if isinstance(node, sp.atan2):
             return np.arctan2(a0, args[1][0]), True
+        if isinstance(node, (sp.Max, sp.Min)):
+            pick = np.maximum if isinstance(node, sp.Max) else np.minimum  # NaN propagates, as in torch
+            out = np.asarray(a0, dtype=np.float64)
+            for a, _ in args[1:]:
+                out = pick(out, a)
+            return out, True
+        if isinstance(node, clamp):  # constant bounds lo < hi
+            return np.minimum(np.maximum(np.asarray(a0, dtype=np.float64), args[1][0]), args[2][0]), True
+        if isinstance(node, sinc_derivative):
+            return sinc_derivative_values(int(node.args[0]), args[1][0]), True
         for cls, ufunc in _UFUNCS.items():
             if isinstance(node, cls):
                 if owned0 and isinstance(a0, np.ndarray):

@@ -328,12 +328,16 @@ class _Builder:
         torch_fn = entry.torch_fn
         if entry.arity == 1:
             inner = args[0].torch_fn
-            return _Built(lambda v: torch_fn(inner(v)), sym, f"{entry.code}({args[0].code})", _PREC["atom"])
+            code = entry.code_format.format(args[0].code) if entry.code_format else f"{entry.code}({args[0].code})"
+            return _Built(lambda v: torch_fn(inner(v)), sym, code, _PREC["atom"])
         # several arguments: a constant in a tensor slot becomes a 0-d tensor of the variables'
         # dtype (torch.maximum takes tensors only); a constant slot (clamp's bounds) stays a float
         parts = [_argument(a, k in entry.constant_args) for k, a in enumerate(args)]
+        # in the variables' dtype, as _argument does: torch.tensor(0.1) alone would round 0.1 to float32
+        dtype = f"dtype={self.variables[0]}.dtype"
         codes = [
-            a.code if (k in entry.constant_args or a.value is None) else f"torch.tensor({a.code})" for k, a in enumerate(args)
+            a.code if (k in entry.constant_args or a.value is None) else f"torch.tensor({a.code}, {dtype})"
+            for k, a in enumerate(args)
         ]
         code = entry.code_format.format(*codes) if entry.code_format else f"{entry.code}({', '.join(codes)})"
         return _Built(lambda v: torch_fn(*(p(v) for p in parts)), sym, code, _PREC["atom"])

@@ -110,4 +110,46 @@ TEXTS = {
         "Coluna {col}: esta parte constante não dá um número real finito de até {limit} (ex.: 1/0, exp(1000), log(-1)).",
         "Column {col}: this constant part is not a finite real number up to {limit} (e.g. 1/0, exp(1000), log(-1)).",
     ),
+    "err.expr_clamp_bounds": (
+        "Coluna {col}: em {name} o limite inferior deve ser menor que o superior (ex.: {example}).",
+        "Column {col}: in {name} the lower bound must be below the upper one (e.g. {example}).",
+    ),
+    # the catalogue, grouped for the help text (core/expression/catalogue.py catalogue_help)
+    "expr.group_trig": ("Trigonométricas", "Trigonometric"),
+    "expr.group_inverse_trig": ("Trigonométricas inversas", "Inverse trigonometric"),
+    "expr.group_hyperbolic": ("Hiperbólicas e inversas", "Hyperbolic and inverse"),
+    "expr.group_exp_log": ("Exponenciais, logaritmos e raiz", "Exponentials, logarithms and root"),
+    "expr.group_special": ("Especiais", "Special"),
+    "expr.group_activations": ("Ativações de redes neurais", "Neural-network activations"),
+    "expr.group_piecewise": ("Por partes", "Piecewise"),
+    "expr.group_two_variables": ("Duas variáveis", "Two variables"),
+    "expr.help_domains": (
+        "Entre parênteses, onde a função é real; fora disso o valor é NaN ou infinito. sinc(x) = sin(πx)/(πx), como no PyTorch; "
+        "os limites de clamp são números fixos, lo < hi.",
+        "In parentheses, where the function is real; outside it the value is NaN or infinite. sinc(x) = sin(πx)/(πx), as in "
+        "PyTorch; clamp's bounds are fixed numbers, lo < hi.",
+    ),
+    # where the derivative follows PyTorch's convention rather than SymPy's (catalogue.conventions)
+    "expr.conv_relu": (
+        "relu'(0) = 0, a convenção do PyTorch (o SymPy usaria Heaviside(0) = 1/2).",
+        "relu'(0) = 0, PyTorch's convention (SymPy would use Heaviside(0) = 1/2).",
+    ),
+    "expr.conv_sign": (
+        "sign'(x) = 0 em todo ponto, também em x = 0, como no PyTorch (o SymPy escreve 2·δ(x), um impulso em 0).",
+        "sign'(x) = 0 everywhere, x = 0 included, as in PyTorch (SymPy writes 2·δ(x), an impulse at 0).",
+    ),
+    "expr.conv_max_min": (
+        "Onde os dois argumentos de max ou min empatam, o PyTorch dá metade do gradiente a cada um; a referência faz o mesmo.",
+        "Where the two arguments of max or min tie, PyTorch gives half the gradient to each; the reference does the same.",
+    ),
+    "expr.conv_clamp": (
+        "clamp(x, lo, hi) tem derivada 1 também nos limites x = lo e x = hi, como no PyTorch (um subgradiente).",
+        "clamp(x, lo, hi) has derivative 1 at the bounds x = lo and x = hi too, as in PyTorch (a subgradient).",
+    ),
+    "expr.conv_sinc": (
+        "Em x = 0 o PyTorch calcula sinc' = 0, mas da 2ª ordem em diante divide 0 por 0 (NaN); "
+        "a referência mostra o limite: sinc''(0) = -π²/3.",
+        "At x = 0 PyTorch computes sinc' = 0, but from the 2nd order on it divides 0 by 0 (NaN); "
+        "the reference shows the limit: sinc''(0) = -π²/3.",
+    ),
 }

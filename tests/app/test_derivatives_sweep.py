@@ -21,7 +21,11 @@ PAGE = "3_derivatives.py"
 POINTS = 101  # the page's cost is drawing, not the grid
 DTYPES = ("float64", "float32")
 FORMS = ("{f}(x)", "{f}(x)**2", "1/{f}(x)", "x*{f}(x)")
-NAMES = sorted(CATALOGUE)
+# the catalogue of issue 10, swept whole; the functions of issue 14 in NEW_CALLS, one session
+NAMES = ("abs", "atan", "cos", "cosh", "erf", "exp", "gelu", "log", "log1p", "relu")
+NAMES += ("sigmoid", "silu", "sin", "sinh", "softplus", "sqrt", "tan", "tanh")
+NEW_CALLS = ["acos(x)", "acosh(x)", "asin(x)", "asinh(x)", "atanh(x)", "cot(x)", "csc(x)", "sec(x)", "erfc(x)"]
+NEW_CALLS += ["expm1(x)", "log10(x)", "log2(x)", "sign(x)", "sinc(x)", "max(x, 0.375)", "min(x, 0.375)", "clamp(x, -0.75, 1.5)"]
 
 
 def small_page(lang: str):
@@ -64,6 +68,17 @@ def test_every_composition(outer):
     for k, inner in enumerate(NAMES):
         order, dtype = combos[(k + NAMES.index(outer)) % len(combos)]
         text = f"{outer}({inner}(x))"
+        show(at, text, order, dtype)
+        assert_drawn(at, f"{text} order {order} {dtype}")
+
+
+def test_every_new_function_is_drawn():
+    """Each function added by issue 14 once, in one session, the order, dtype and language rotating."""
+    assert {c.split("(")[0] for c in NEW_CALLS} | set(NAMES) == {n for n, f in CATALOGUE.items() if f.min_variables == 1}
+    combos = list(itertools.product(range(1, MAX_ORDER + 1), DTYPES))
+    at = small_page("en")
+    for k, text in enumerate(NEW_CALLS):
+        order, dtype = combos[k % len(combos)]
         show(at, text, order, dtype)
         assert_drawn(at, f"{text} order {order} {dtype}")
 
