@@ -12,7 +12,7 @@ from core.derivatives.presets import CUSTOM, PRESETS, clip_x0, fd_label
 from core.derivatives.view import grid_view
 from core.devices import available_devices
 from core.errors import LabError
-from core.expression import CATALOGUE, MAX_LENGTH
+from core.expression import MAX_LENGTH, catalogue_help, conventions, parse
 from core.trace import Trace, autodiff_trace
 from ui.frame import Page, heavy_cache, run
 
@@ -62,7 +62,7 @@ def main(page: Page) -> None:
     st.markdown(t("deriv.intro"))
 
     c1, c2 = st.columns([1, 2])
-    functions = t("deriv.expr_help", functions=", ".join(CATALOGUE))
+    functions = t("deriv.expr_help", functions=catalogue_help(page.lang))
     text = c2.text_input(
         t("deriv.expr"), value=PRESETS[0], max_chars=MAX_LENGTH, key="deriv_expr", help=functions, bind="query-params"
     )
@@ -117,7 +117,7 @@ def main(page: Page) -> None:
 
     add_tangent(fig, tan, stop - start, lang=page.lang, presentation=page.presentation)
     st.plotly_chart(fig, width="stretch", key="deriv_chart")
-    st.caption(t("deriv.conventions"))
+    st.caption(" ".join(t(k) for k in ("deriv.conventions", *conventions(parse(text))) if k != "expr.conv_relu"))
 
     with st.expander(t("common.code")):
         st.code(summary.code, language="python")

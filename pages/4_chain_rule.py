@@ -10,7 +10,7 @@ from core.chain.graph import chain_graph_dot, chain_trace
 from core.chain.rule import chain_rule
 from core.devices import available_devices
 from core.errors import LabError
-from core.expression.catalogue import CATALOGUE
+from core.expression import catalogue_help
 from core.expression.parser import MAX_LENGTH
 from ui.frame import Page, heavy_cache, run
 
@@ -54,7 +54,7 @@ def main(page: Page) -> None:
 
     example = {presets.CUSTOM: t("chain.preset_custom")} | {k: t(f"chain.preset.{k}") for k in presets.PRESETS}
     st.selectbox(t("chain.preset"), presets.PRESET_CHOICES, key="chain_preset", on_change=_use_preset, format_func=example.get)
-    help_text = t("chain.expr_help", functions=", ".join(CATALOGUE))
+    help_text = t("chain.expr_help", functions=catalogue_help(page.lang))
     fields = dict(zip(("inner", "outer"), st.columns(2), strict=True))  # the column of each typed field
     for part, col in fields.items():
         pick, label, (catalogue, hint) = f"chain_{part}_pick", t(f"chain.{part}_pick"), presets.PICKERS[part]

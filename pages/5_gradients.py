@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.devices import available_devices
-from core.expression import CATALOGUE, MAX_LENGTH
+from core.expression import MAX_LENGTH, catalogue_help
 from core.gradients import descend, hessian, view
 from core.gradients import presets as P
 from core.gradients.code import gradients_code
@@ -60,7 +60,7 @@ def main(page: Page) -> None:
     st.title(t("grad.title"))
     st.markdown(t("grad.intro"))
     c1, c2 = st.columns([1, 2])
-    help_text = t("grad.expr_help", functions=", ".join(CATALOGUE))
+    help_text = t("grad.expr_help", functions=catalogue_help(lang, variables=2))
     text = c2.text_input(t("grad.expr"), first.text, max_chars=MAX_LENGTH, key="grad_expr", help=help_text, bind="query-params")
     st.session_state["grad_preset"] = P.preset_of(text)
     labels = {k: t(f"grad.preset.{k}") for k in P.PRESETS} | {P.CUSTOM: t("grad.preset_custom")}

@@ -76,8 +76,8 @@ TEXTS = {
     "chain.inner": ("Função interna u = f(x)", "Inner function u = f(x)"),
     "chain.outer": ("Função externa z = g(u)", "Outer function z = g(u)"),
     "chain.expr_help": (
-        "Sintaxe do Python: + - * / **, pi, e e as funções {functions}. f usa a variável x; g usa u.",
-        "Python syntax: + - * / **, pi, e and the functions {functions}. f uses the variable x; g uses u.",
+        "Sintaxe do Python: + - * / **, pi, e e estas funções. f usa a variável x; g usa u.\n\n{functions}",
+        "Python syntax: + - * / **, pi, e and these functions. f uses the variable x; g uses u.\n\n{functions}",
     ),
     "chain.points": ("Pontos x da tabela", "Points x for the table"),
     "chain.points_help": (

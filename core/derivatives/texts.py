@@ -31,8 +31,8 @@ TEXTS.update(
         "deriv.preset_custom": ("(minha expressão)", "(my expression)"),
         "deriv.expr": ("f(x) =", "f(x) ="),
         "deriv.expr_help": (
-            "Sintaxe do Python: + - * / **, pi, e e as funções {functions}.",
-            "Python syntax: + - * / **, pi, e and the functions {functions}.",
+            "Sintaxe do Python: + - * / **, pi, e e estas funções:\n\n{functions}",
+            "Python syntax: + - * / **, pi, e and these functions:\n\n{functions}",
         ),
         "deriv.start": ("Início do intervalo", "Range start"),
         "deriv.stop": ("Fim do intervalo", "Range end"),

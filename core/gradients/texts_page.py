@@ -28,8 +28,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "grad.preset.log_exp": ("log-exp do notebook: −log(eˣ/(eˣ + eʸ))", "The notebook's log-exp: −log(eˣ/(eˣ + eʸ))"),
     "grad.expr": ("f(x, y) =", "f(x, y) ="),
     "grad.expr_help": (
-        "Uma expressão em x e y, escrita como em Python: `x**2 + 10*y**2`, `sin(x)*cos(y)`. Funções: {functions}.",
-        "An expression in x and y, written as in Python: `x**2 + 10*y**2`, `sin(x)*cos(y)`. Functions: {functions}.",
+        "Uma expressão em x e y, escrita como em Python: `x**2 + 10*y**2`, `sin(x)*cos(y)`. Funções:\n\n{functions}",
+        "An expression in x and y, written as in Python: `x**2 + 10*y**2`, `sin(x)*cos(y)`. Functions:\n\n{functions}",
     ),
     "grad.xmin": ("x de", "x from"),
     "grad.xmax": ("x até", "x to"),

@@ -301,3 +301,25 @@ def test_the_step_follows_the_dtype_and_a_link():
     assert_fine(at)
     node = backward_trace("log(1+x*x)", 0.0, dtype="float32")[2]
     assert highlighted(at) == "n2" and f"Step 3 of 4: {node.label}" in step_products(at)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("sign(x)*x", ["expr.conv_sign"]),
+        ("max(sin(x), cos(x))", ["expr.conv_max_min"]),
+        ("clamp(x, -1, 1)", ["expr.conv_clamp"]),
+        ("sin(x)", []),
+    ],
+)
+def test_the_page_states_torch_s_convention_for_the_functions_typed(text, keys):
+    """sign'(0) = 0, the tie split of max/min and clamp's bounds follow torch, and the page says so
+    (in the caption under the chart) only for an expression that uses them."""
+    at = open_page("3_derivatives.py", lang="en")
+    at.text_input(key="deriv_expr").set_value(text).run()
+    assert not at.exception and not at.error
+    caption = " ".join(c.value for c in at.caption)
+    for key in ("expr.conv_sign", "expr.conv_max_min", "expr.conv_clamp"):
+        assert (tr(key, "en") in caption) == (key in keys), key
+    assert "atan2" not in at.text_input(key="deriv_expr").help  # two-variable functions only in the Gradients lab
+    assert "`sinc`" in at.text_input(key="deriv_expr").help
