@@ -14,7 +14,7 @@ from core.checks import check_int
 from core.errors import LabError
 from core.stability.evaluation import Comparison, compare
 from core.stability.forms import METHODS
-from core.stability.presets import CHART_POINTS, INPUT_LIMIT, MAX_MAP_POINTS
+from core.stability.presets import CHART_POINTS, INPUT_LIMIT, MAX_MAP_POINTS, REGION_POINTS
 from core.stability.regions import Region, failure_regions, x_grid
 from core.stability.thresholds import exp_thresholds
 
@@ -28,12 +28,26 @@ class AlongX:
     regions: list[Region]
 
 
-def along_x(y: float, lo: float, hi: float, points: int = 1001, dtype: str = "float64", device: str = "cpu") -> AlongX:
-    """Values, gradients, errors and exact failure regions of the three forms for x in [lo, hi]."""
+def along_x(
+    y: float,
+    lo: float,
+    hi: float,
+    points: int = 1001,
+    dtype: str = "float64",
+    device: str = "cpu",
+    scan_points: int | None = None,
+) -> AlongX:
+    """Values, gradients, errors and exact failure regions of the three forms for x in [lo, hi].
+
+    The forms are evaluated on ``points`` x; the regions are looked for on ``scan_points``
+    (``points`` when None) before their ends are bisected, so a coarse chart can still list
+    every region a finer grid finds.
+    """
     xs = x_grid(lo, hi, points, dtype)
     comparison = compare(xs, y, dtype, device)
     y_stored = float(comparison.y.flat[0])
-    regions = [r for m in METHODS for r in failure_regions(m, y_stored, lo, hi, dtype, device, points)]
+    scan = points if scan_points is None else scan_points
+    regions = [r for m in METHODS for r in failure_regions(m, y_stored, lo, hi, dtype, device, scan)]
     return AlongX(y_stored, comparison, regions)
 
 
@@ -61,8 +75,9 @@ def map_half_width(span: float, dtype: str) -> float:
 
 
 def chart_line(y: float, span: float, dtype: str, device: str = "cpu") -> AlongX:
-    """The page's chart along x: CHART_POINTS points over ``chart_range(y, span, dtype)``."""
-    return along_x(y, *chart_range(y, span, dtype), CHART_POINTS, dtype, device)
+    """The page's chart along x: CHART_POINTS points over ``chart_range(y, span, dtype)``, and the
+    failure regions found on REGION_POINTS."""
+    return along_x(y, *chart_range(y, span, dtype), CHART_POINTS, dtype, device, REGION_POINTS)
 
 
 def chart_map(span: float, points: int, dtype: str, device: str = "cpu") -> Comparison:

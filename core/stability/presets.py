@@ -9,8 +9,9 @@ INPUT_LIMIT = 1e4  # |x|, |y| on the page; below float16's max (65504), so every
 SCALE_LIMIT = 1e4  # |scale| of the log-sum-exp vector
 MAX_VECTOR_LENGTH = 16  # numbers in the log-sum-exp vector
 MAX_CHART_POINTS = 4001
-MAX_MAP_POINTS = 101  # per axis: 3 float32 maps of 101 x 101 make about 190 KB of chart spec
-CHART_POINTS = 1001  # the page's chart along x
+MAX_MAP_POINTS = 101  # per axis: 3 maps of 101 x 101 make about 45 KB of chart spec
+CHART_POINTS = 301  # the page's chart along x: every break and spike of 1001 points, a third of the bytes
+REGION_POINTS = 1001  # the grid on which the page looks for failure regions before bisecting their ends
 
 # The notebook's two points, then where float16 overflows and where bfloat16 loses all accuracy.
 PRESETS: dict[str, dict[str, float | str]] = {

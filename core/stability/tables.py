@@ -106,16 +106,20 @@ def highlight_nonfinite(value: object) -> str:
 
 
 def point_styler(point: Comparison, lang: str = "pt") -> Styler:
-    """``point_table`` as the page shows it: values to 10 digits, errors as 1.23e-16, NaN/inf in red."""
+    """``point_table`` as the page shows it: values to 10 digits, errors as 1.23e-16, NaN/inf in red.
+
+    Its uuid is fixed (pandas draws a random one): the same numbers make the same element, and
+    the same message, from one run to the next.
+    """
     table = point_table(point, lang)
     values, errors = list(table.columns[:3]), list(table.columns[3:])
     style = table.style.format("{:.10g}", subset=values, na_rep="NaN").format("{:.2e}", subset=errors, na_rep="NaN")
-    return style.map(highlight_nonfinite)
+    return style.map(highlight_nonfinite).set_uuid("stab_point")
 
 
 def softmax_styler(result: LogSumExp, lang: str = "pt") -> Styler:
-    """``softmax_table`` as the page shows it: 8 digits, NaN/inf in red."""
-    return softmax_table(result, lang).style.format("{:.8g}", na_rep="NaN").map(highlight_nonfinite)
+    """``softmax_table`` as the page shows it: 8 digits, NaN/inf in red (a fixed uuid, as ``point_styler``)."""
+    return softmax_table(result, lang).style.format("{:.8g}", na_rep="NaN").map(highlight_nonfinite).set_uuid("stab_softmax")
 
 
 def point_params(point: Comparison) -> dict[str, str]:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
+import re
 
 import pytest
+import streamlit as st
 
 from core.devices import available_devices
+from core.errors import LabError
+from core.i18n import tr
 from core.stability.thresholds import exp_thresholds
 from tests.app.conftest import open_page
 
@@ -143,14 +148,63 @@ def test_map_quantity_switch_changes_the_map(fresh):
     assert charts(at)["stab_map"]["data"][0]["z"] != before
 
 
-def test_chart_specs_stay_under_300_kb_at_the_largest_settings(fresh):
+def test_chart_specs_stay_under_100_kb_at_the_largest_settings(fresh):
     at = fresh()
     at.select_slider(key="stab_map_points").set_value(101).run()
     at.select_slider(key="stab_map_span").set_value(5.0).run()
     at.select_slider(key="stab_chart_span").set_value(5.0).run()
     assert not at.exception
     sizes = spec_sizes(at)
-    assert max(sizes.values()) < 300_000, sizes
+    assert max(sizes.values()) < 100_000, sizes
+
+
+def test_the_opening_charts_weigh_under_60_kb_together(fresh):
+    # every student's browser receives them: 248 KB before the chart along x went to 301 points
+    # with x0/dx, the maps to uint8 codes and the templates out
+    sizes = spec_sizes(fresh())
+    assert sum(sizes.values()) < 60_000, sizes
+
+
+@pytest.fixture
+def server_log():
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("autograd_lab")
+    logger.addHandler(handler)
+    yield records
+    logger.removeHandler(handler)
+
+
+def test_a_failure_in_the_chart_section_shows_the_frames_message_and_the_rest_of_the_page(monkeypatch, server_log):
+    import core.stability.figures
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug in the chart")
+
+    st.cache_resource.clear()  # the shared figures: this one must be built again
+    monkeypatch.setattr(core.stability.figures, "along_x_figure", broken)
+    at = open_page(PAGE, lang="en")
+    assert not at.exception
+    (message,) = [e.value for e in at.error]
+    assert message.startswith("Something went wrong on this page") and "ZeroDivisionError" not in message
+    ref = re.search(r"`([0-9a-f]{8})`", message).group(1)
+    assert any(ref in r.getMessage() and r.exc_info[0] is ZeroDivisionError for r in server_log)
+    assert set(charts(at)) == {"stab_map", "stab_softmax"}  # the other sections still draw
+    assert any("stab_x=" in c.value for c in at.sidebar.code)  # and the share link
+
+
+def test_a_lab_error_in_the_map_section_is_the_pages_message(monkeypatch):
+    import core.stability.grids
+
+    def refused(*args):
+        raise LabError("err.stab_range", limit="1e+04")
+
+    monkeypatch.setattr(core.stability.grids, "chart_map", refused)
+    at = open_page(PAGE, lang="en")
+    assert not at.exception
+    assert [e.value for e in at.error] == [tr("err.stab_range", "en", limit="1e+04")]
+    assert set(charts(at)) == {"stab_chart", "stab_softmax"}
 
 
 def test_bad_vector_shows_an_error_and_no_exception(fresh):

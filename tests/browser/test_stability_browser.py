@@ -119,3 +119,25 @@ def test_stability_page_in_english_and_presentation_mode(page, app_url):
     assert "subtracts the max" in code and "subtrai" not in code
     assert "core." not in page.locator('[data-testid="stMain"]').inner_text()
     assert not page.console_errors
+
+
+def test_span_and_map_controls_rerun_only_their_sections(page, app_url):
+    # st.fragment: moving the span or the map's quantity reruns that section alone
+    open_path(page, app_url, "stability?lang=en&stab_x=7")
+    page.locator(CHART).nth(2).wait_for(state="visible", timeout=60_000)
+    link = page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first
+    before = link.text_content()
+    assert "stab_x=7" in before
+    caption = page.get_by_text(re.compile(r"With y = 3, for x from"))
+    first = caption.inner_text()
+    page.locator(".st-key-stab_chart_span input[type=range]").press("ArrowRight")
+    wait_idle(page)
+    page.locator(".st-key-stab_map_quantity button").nth(1).click()
+    wait_idle(page)
+    assert_no_exception(page)
+    assert page.locator(ERROR).count() == 0
+    assert caption.inner_text() != first  # the chart's range moved with the span
+    assert page.locator(CHART).count() == 3 and page.locator(f"{CHART} .main-svg").count() >= 3
+    assert link.text_content() == before  # the share link (drawn by full runs) still holds this view
+    screenshot(page, "stability-fragments")
+    assert not page.console_errors

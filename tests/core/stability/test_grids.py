@@ -11,6 +11,7 @@ from core.stability.presets import (
     CHART_POINTS,
     DTYPE_NAMES,
     INPUT_LIMIT,
+    REGION_POINTS,
     SPAN_CHOICES,
 )
 from core.stability.thresholds import stored
@@ -55,3 +56,11 @@ def test_the_pages_map_is_a_square_of_map_half_width():
     grid = chart_map(0.5, 21, "float32")
     half = map_half_width(0.5, "float32")
     assert grid.x.shape == (21, 21) and grid.x[0, -1] == float(stored(half, "float32"))
+
+
+def test_the_pages_chart_lists_the_regions_of_the_finer_region_grid():
+    # the chart is drawn at CHART_POINTS, but its regions are those a REGION_POINTS grid finds
+    line = chart_line(3.0, 1.5, "float32")
+    fine = along_x(3.0, *chart_range(3.0, 1.5, "float32"), REGION_POINTS, "float32")
+    assert line.comparison.x.size == CHART_POINTS < REGION_POINTS
+    assert line.regions == fine.regions and line.regions

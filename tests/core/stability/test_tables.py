@@ -119,3 +119,11 @@ def test_lse_metrics_and_range():
 
 def test_softmax_styler_writes_nan():
     assert "NaN" in softmax_styler(compare_logsumexp([1, 2, 3], 30.0, "float32"), "en").to_html()
+
+
+def test_styled_tables_render_the_same_html_for_the_same_numbers():
+    # pandas gives each Styler a random uuid: fixed ones make an unchanged table the same element
+    point, lse = compare(2.0, 3.0, "float32"), compare_logsumexp([1, 2, 3], 30.0, "float32")
+    assert point_styler(point, "en").to_html() == point_styler(point, "en").to_html()
+    assert softmax_styler(lse, "en").to_html() == softmax_styler(lse, "en").to_html()
+    assert point_styler(point, "en").uuid != softmax_styler(lse, "en").uuid  # two tables on one page
