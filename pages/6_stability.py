@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.devices import available_devices
 from core.errors import LabError
-from core.i18n import tr
 from core.stability import presets, tables
 from core.stability.code import stable_code
 from core.stability.evaluation import Comparison, compare
 from core.stability.figures import along_x_figure, error_map_figure, floor_text, softmax_figure
-from core.stability.grids import AlongX, chart_line, chart_map
-from core.stability.softmax import LogSumExp, compare_logsumexp, parse_vector
-from ui.frame import Page, heavy_cache, log, run
+from core.stability.grids import chart_line, chart_map
+from core.stability.softmax import compare_logsumexp, parse_vector
+from ui.frame import Page, fragment, heavy_cache, run, shared_figure
 
 cached_point = st.cache_data(max_entries=64, ttl=3600, show_spinner=False)(compare)
 cached_line = heavy_cache(max_entries=32)(chart_line)
@@ -26,56 +20,11 @@ cached_map = heavy_cache(max_entries=16)(chart_map)
 cached_lse = st.cache_data(max_entries=32, ttl=3600, show_spinner=False)(compare_logsumexp)
 
 
-# Figures are the same for every student with the same choices (every class opens at the defaults),
-# so each is built once and shared: Streamlit only reads a figure it is given. Never mutated, never
-# pickled (unpickling a Plotly figure validates it all again). Keyed on the inputs that made the
-# data (the data itself, ``_data``, is not hashed). As many entries as the data caches: a figure is
-# a few hundred objects that the collector after every run walks (a few ms when all are full).
-@st.cache_resource(max_entries=32, show_spinner=False)
-def line_figure(y: float, span: float, dtype: str, device: str, lang: str, presentation: bool, x_now, _data: AlongX) -> go.Figure:
-    return along_x_figure(_data, lang, presentation, x_now)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def map_figure(
-    span: float, points: int, dtype: str, device: str, quantity: str, lang: str, presentation: bool, _data: Comparison
-) -> go.Figure:
-    return error_map_figure(_data, quantity, lang, presentation)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def lse_figure(
-    vector: tuple, scale: float, dtype: str, device: str, lang: str, presentation: bool, _data: LogSumExp
-) -> go.Figure:
-    return softmax_figure(_data, lang, presentation)
-
-
-@contextmanager
-def section(page: Page) -> Iterator[None]:
-    """The frame's error boundary for a fragment, which reruns alone, outside the frame.
-
-    As ``ui.frame.run``: a ``LabError`` is shown as the page's message, anything else as the
-    frame's translated message with a reference (the traceback goes to the server's log only);
-    Streamlit's stop and rerun pass through. On a fragment's own reruns the frame does not run,
-    so the share link in the sidebar stays as the last full run drew it: the fragments' controls
-    are not in the link, so it is still the link to this view.
-    """
-    try:
-        yield
-    except LabError as err:
-        page.error(err)
-    except Exception:
-        ref = secrets.token_hex(4)
-        log.exception("unexpected error on page %s, reference %s", "nav.stability", ref)
-        st.error(tr("frame.unexpected", page.lang, ref=ref), icon=":material/error:")
-
-
 def apply_preset(name: str) -> None:
     st.session_state.update(presets.preset_state(name))
 
 
-def shared(*keys: str) -> dict:
-    """The URL-bound choices: a link reproduces this view (and says which link values were refused)."""
+def shared(*keys: str) -> dict:  # the URL-bound choices: a link reproduces this view
     return {k: st.session_state.get(k) for k in keys}
 
 
@@ -91,16 +40,9 @@ def render_point(page: Page, point: Comparison) -> None:
         col.metric(page.t(label), value, help=page.t(help_key, **help_params))
 
 
-@st.fragment
+@fragment
 def render_along_x(page: Page, point: Comparison, device: str) -> None:
-    """The three forms along x at the chosen y, and the exact runs of x where each fails.
-
-    A fragment: moving the span reruns this section only."""
-    with section(page):
-        draw_along_x(page, point, device)
-
-
-def draw_along_x(page: Page, point: Comparison, device: str) -> None:
+    """The three forms along x at y, and the exact runs of x where each fails (a fragment: the span reruns it alone)."""
     dtype, x, y = point.dtype, point.x.item(), point.y.item()
     st.subheader(page.t("stab.chart.title", y=tables.number_text(y)))
     help_text = page.t("stab.chart.span_help")
@@ -108,9 +50,9 @@ def draw_along_x(page: Page, point: Comparison, device: str) -> None:
     line = cached_line(y, span, dtype, device)
     xs = line.comparison.x
     x_now = x if xs.min() <= x <= xs.max() else None  # outside the chart: one figure for every such x
-    st.plotly_chart(
-        line_figure(y, span, dtype, device, page.lang, page.presentation, x_now, line), width="stretch", key="stab_chart"
-    )
+    key = (y, span, dtype, device, page.lang, page.presentation, x_now)
+    fig = shared_figure("stab_line", key, lambda: along_x_figure(line, page.lang, page.presentation, x_now))
+    st.plotly_chart(fig, width="stretch", key="stab_chart")
     st.caption(page.t("stab.chart.caption", floor=floor_text(dtype)))
     st.markdown(f"**{page.t('stab.regions.title')}**")
     if line.regions:
@@ -122,16 +64,9 @@ def draw_along_x(page: Page, point: Comparison, device: str) -> None:
         st.success(page.t("stab.regions.stable_ok", **stable_ok))
 
 
-@st.fragment
+@fragment
 def render_map(page: Page, dtype: str, device: str) -> None:
-    """Relative error (log colour, black for NaN/inf) of each form over a square of (x, y).
-
-    A fragment: its controls rerun this section only."""
-    with section(page):
-        draw_map(page, dtype, device)
-
-
-def draw_map(page: Page, dtype: str, device: str) -> None:
+    """Relative error (log colour, black for NaN/inf) of each form over a square of (x, y) (a fragment)."""
     st.subheader(page.t("stab.map.title"))
     c_span, c_points, c_quantity = st.columns(3)
     span = c_span.select_slider(page.t("stab.map.span"), options=presets.SPAN_CHOICES, key="stab_map_span")
@@ -144,9 +79,9 @@ def draw_map(page: Page, dtype: str, device: str) -> None:
     )
     grid = cached_map(span, points, dtype, device)
     quantity = quantity or "value"
-    st.plotly_chart(
-        map_figure(span, points, dtype, device, quantity, page.lang, page.presentation, grid), width="stretch", key="stab_map"
-    )
+    key = (span, points, dtype, device, quantity, page.lang, page.presentation)
+    fig = shared_figure("stab_map", key, lambda: error_map_figure(grid, quantity, page.lang, page.presentation))
+    st.plotly_chart(fig, width="stretch", key="stab_map")
     st.caption(page.t("stab.map.caption", n=points, dtype=dtype) + " " + page.t("stab.map.summary", **tables.finite_shares(grid)))
 
 
@@ -174,9 +109,9 @@ def render_logsumexp(page: Page, dtype: str, device: str) -> None:
         col.metric(page.t(label), value)
     st.markdown(page.t("stab.lse.range", **tables.lse_range_params(lse)))
     st.table(tables.softmax_styler(lse, page.lang))
-    st.plotly_chart(
-        lse_figure(vector, scale, dtype, device, page.lang, page.presentation, lse), width="stretch", key="stab_softmax"
-    )
+    key = (vector, scale, dtype, device, page.lang, page.presentation)
+    fig = shared_figure("stab_softmax", key, lambda: softmax_figure(lse, page.lang, page.presentation))
+    st.plotly_chart(fig, width="stretch", key="stab_softmax")
 
 
 def main(page: Page) -> None:

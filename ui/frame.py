@@ -430,13 +430,57 @@ def run(main: Callable[[Page], None], title_key: str, icon: str = ":material/fun
             raise  # only the page's own inputs raise LabError: none can reach the frame's set-up
         page.error(err)
     except Exception:
-        ref = secrets.token_hex(4)
-        log.exception("unexpected error on page %s, reference %s", title_key, ref)
-        lang = page.lang if page else st.session_state.get(LANG_MEMORY, "pt")
-        st.error(tr("frame.unexpected", lang, ref=ref), icon=":material/error:")
+        _unexpected(title_key, page.lang if page else st.session_state.get(LANG_MEMORY, "pt"))
     if page is not None:
         page.draw_share_link()
     _freeze_once(title_key)
+
+
+def _unexpected(title_key: str, lang: str) -> None:
+    """The message for an exception nobody expected: translated, with a reference to the log."""
+    ref = secrets.token_hex(4)
+    log.exception("unexpected error on page %s, reference %s", title_key, ref)
+    st.error(tr("frame.unexpected", lang, ref=ref), icon=":material/error:")
+
+
+def fragment(draw: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` with the frame's error boundary: ``draw(page, ...)`` reruns alone when one
+    of its own widgets changes, and such a rerun does not pass through ``run``.
+
+    As in ``run``: a ``LabError`` is shown as the page's message, anything else as the translated
+    message with a reference (the traceback goes to the log only); Streamlit's stop and rerun
+    pass through. The sidebar's share link is not redrawn on a fragment's own rerun, so keep a
+    fragment's widgets out of the link (or accept a link one full run old).
+    """
+
+    @st.fragment
+    @functools.wraps(draw)
+    def bounded(page: Page, *args: Any, **kwargs: Any) -> None:
+        try:
+            draw(page, *args, **kwargs)
+        except LabError as err:
+            page.error(err)
+        except Exception:
+            _unexpected(st.session_state.get("_ui_page", "?"), page.lang)
+
+    return bounded
+
+
+@st.cache_resource(max_entries=96, show_spinner=False)
+def _shared(kind: str, key: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def shared_figure(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """``build()`` once per (kind, key) for every session of this process, then the same object.
+
+    For figures that are the same for every student with the same choices (a class opens at the
+    defaults): Streamlit only reads a figure it is given, so one object serves all. ``key`` holds
+    every input the figure depends on (language and presentation mode included); the data it is
+    drawn from need not be hashed. Never mutate what comes back. Not pickled: unpickling a Plotly
+    figure validates all of it again.
+    """
+    return _shared(kind, key, build)
 
 
 _FROZEN: set[str] = set()  # the pages after whose first run in this process the heap was frozen
