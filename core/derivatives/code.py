@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from core.expression.parser import Expression
 from core.i18n import tr
 
@@ -35,7 +37,9 @@ def torch_code(
         "x.requires_grad_(True)",
         f"y = {expr.code}",
     ]
-    if expr.is_constant:
+    # SymPy may see a constant that torch still computes from x (x - x, x/x, which is NaN at 0):
+    # the code then differentiates it like the page does
+    if expr.is_constant and expr.variable not in _names(expr.code):
         lines[-1] = f"y = torch.full_like(x, {expr.code})  # {c('code.constant')}"
         lines.append("dy = torch.zeros_like(x)")
     elif order == 1:
@@ -50,3 +54,8 @@ def torch_code(
         lines.append(f"    (g,) = torch.autograd.grad(g.sum(), x, create_graph=k < {order - 1})")
         lines.append("dy = g")
     return "\n".join(lines)
+
+
+def _names(code: str) -> set[str]:
+    """The names ``code`` reads (the generated PyTorch text, not user input)."""
+    return {node.id for node in ast.walk(ast.parse(code, mode="eval")) if isinstance(node, ast.Name)}

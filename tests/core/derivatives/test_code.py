@@ -23,6 +23,10 @@ PROGRAMS = [
     ("x*x", 3),
     ("pi", 1),
     ("exp(x)", 3),
+    ("x - x", 1),  # a constant to SymPy, computed from x by the code
+    ("x/x + 2", 2),
+    ("clamp(x, -0.5, 0.5)", 1),
+    ("max(x, 0.25) * sign(x)", 2),
 ]
 
 
