@@ -126,6 +126,11 @@ TOUR: tuple[Visit, ...] = (
         ),
     ),
     Visit(
+        "gradients",
+        "gradients",
+        (Step("grad_px", (1.0, -1.5, 0.5, 2.0)), Step("grad_lr", (0.05, 0.02, 0.01)), Step("grad_angle")),
+    ),
+    Visit(
         "stability",
         "stability",
         (Step("stab_x", (400.0, 90.0, 20.0, 800.0)), Step("stab_chart_span"), Step("stab_map_quantity")),

@@ -37,7 +37,7 @@ def _use_preset() -> None:
 def _use_click() -> None:
     points = (st.session_state.get("grad_chart") or {}).get("selection", {}).get("points") or []
     if points and "x" in points[0] and "y" in points[0]:
-        st.session_state["grad_px"], st.session_state["grad_py"] = float(points[0]["x"]), float(points[0]["y"])
+        st.session_state["grad_px"], st.session_state["grad_py"] = (float(f"{points[0][k]:.6g}") for k in "xy")  # float32 dots
 
 
 def _start_here() -> None:

@@ -25,6 +25,10 @@ def test_clicking_the_chart_moves_the_point_then_a_bad_expression_is_a_message(a
     expect(px).not_to_have_value("2.5", timeout=30_000)
     x, y = float(px.input_value()), float(py.input_value())
     assert abs(x + 1.5) <= 0.25 and abs(y + 1.5) <= 0.25, (x, y)  # the clickable grid is 0.1 apart
+    assert len(px.input_value()) <= 8 and len(py.input_value()) <= 8, (
+        px.input_value(),
+        py.input_value(),
+    )  # -1.59, not float32 noise
     value = page.locator('[data-testid="stMetric"]').filter(has_text="f(p)").locator('[data-testid="stMetricValue"]')
     expect(value).to_have_text(f"{x * x + y * y:.6g}", timeout=30_000)  # f = x**2 + y**2 at the new point
     screenshot(page, "gradients-clicked")

@@ -50,7 +50,7 @@ def test_a_1000_by_1000_field_stays_under_a_megabyte(surface):
 
 
 def test_display_indices_keep_both_ends_and_the_limit():
-    for n in (2, 199, 200, 201, 1000):
+    for n in (2, MAX_DISPLAY - 1, MAX_DISPLAY, MAX_DISPLAY + 1, 1000):
         idx = display_indices(n)
         assert idx[0] == 0 and idx[-1] == n - 1
         assert idx.size == min(n, MAX_DISPLAY)
