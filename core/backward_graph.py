@@ -48,6 +48,20 @@ _STYLE = {
 }
 
 
+def count_nodes(t: torch.Tensor) -> int:
+    """How many grad_fn nodes ``t``'s backward graph holds (what a block of autograd will build
+    per point: the labs' memory probes count it on a few points)."""
+    seen: set = set()
+    stack = [t.grad_fn]
+    while stack:
+        fn = stack.pop()
+        if fn is None or fn in seen:
+            continue
+        seen.add(fn)
+        stack.extend(nxt for nxt, _ in fn.next_functions)
+    return len(seen)
+
+
 def quote(text: str) -> str:
     """A DOT string literal; newlines become DOT's centred line breaks."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'

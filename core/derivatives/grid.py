@@ -11,6 +11,7 @@ import sympy as sp
 import torch
 
 from core import governor
+from core.backward_graph import count_nodes
 from core.checks import check_int, check_real, max_errors
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
@@ -179,27 +180,15 @@ def graph_nodes(expr: Expression, order: int, dtype: torch.dtype = torch.float64
     """
     x = torch.linspace(0.5, 1.0, PROBE_POINTS, dtype=dtype, device=device).requires_grad_(True)
     g = expr(x)
-    total = _count_nodes(g)
+    total = count_nodes(g)
     for _ in range(order):
         if not g.requires_grad:
             break
         (g,) = torch.autograd.grad(g.sum(), x, create_graph=True, allow_unused=True)
         if g is None:
             break
-        total += _count_nodes(g)
+        total += count_nodes(g)
     return total
-
-
-def _count_nodes(t: torch.Tensor) -> int:
-    seen: set = set()
-    stack = [t.grad_fn]
-    while stack:
-        fn = stack.pop()
-        if fn is None or fn in seen:
-            continue
-        seen.add(fn)
-        stack.extend(nxt for nxt, _ in fn.next_functions)
-    return len(seen)
 
 
 def block_size(expr: Expression, order: int, dtype: torch.dtype, device: str = "cpu") -> int:

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from core import governor
+from core.backward_graph import count_nodes
 from core.checks import check_int, max_errors
 from core.devices import resolve_device, resolve_dtype
 from core.errors import LabError
@@ -105,21 +106,9 @@ def graph_nodes(expr: Expression, dtype: torch.dtype = torch.float64, device: st
     f = expr(x, y)
     if not f.requires_grad:
         return 1
-    total = _count_nodes(f)
+    total = count_nodes(f)
     grads = torch.autograd.grad(f.sum(), (x, y), create_graph=True, allow_unused=True)
-    return total + sum(_count_nodes(g) for g in grads if g is not None and g.requires_grad)
-
-
-def _count_nodes(t: torch.Tensor) -> int:
-    seen: set = set()
-    stack = [t.grad_fn]
-    while stack:
-        fn = stack.pop()
-        if fn is None or fn in seen:
-            continue
-        seen.add(fn)
-        stack.extend(nxt for nxt, _ in fn.next_functions)
-    return len(seen)
+    return total + sum(count_nodes(g) for g in grads if g is not None and g.requires_grad)
 
 
 def block_points(expr: Expression, dtype: torch.dtype, device: str = "cpu") -> int:
